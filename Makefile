@@ -1,0 +1,68 @@
+# The two commands of the README: `make run` and `make test`. .ci/run uses `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+# A local run keeps its generated secret under var/ (ignored by git).
+export SECRET_KEY ?= $(shell cat var/secret_key 2>/dev/null)
+
+.PHONY: run test install install-test serve migrate organiser messages lint format clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+var/secret_key:
+	mkdir -p var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+run: install var/secret_key
+	@$(MAKE) --no-print-directory serve SECRET_KEY="$$(cat var/secret_key)"
+
+serve:
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_event
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo ""
+	@echo "  The event site runs at http://127.0.0.1:$(PORT)/ (English: http://127.0.0.1:$(PORT)/en/)"
+	@echo "  Admin for organisers:  http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Create an organiser account in another terminal: make organiser"
+	@echo "  Emails are written to var/mail/ as .eml files. Stop with Ctrl+C."
+	@echo ""
+	$(VENV)/bin/gunicorn --config eventsite/gunicorn.conf.py --bind 127.0.0.1:$(PORT) eventsite.wsgi
+
+organiser: install var/secret_key
+	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py createsuperuser
+
+# Tests run with DEBUG off, as in production, with a throw-away key.
+test: export SECRET_KEY = test-only-secret-key-not-for-production
+test: install-test
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Refresh the English catalogue after changing German texts (needs GNU gettext),
+# then compile it; the compiled .mo files are committed.
+messages: install
+	cd $(CURDIR) && DEBUG=true $(PY) manage.py makemessages --locale en --no-obsolete --add-location file --ignore '.venv/*' --ignore 'staticfiles/*'
+	DEBUG=true $(PY) manage.py compilemessages --locale en --ignore '.venv/*'
+
+format: install-test
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

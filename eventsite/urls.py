@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from programme import views as programme_views
+
+admin.site.site_header = _("E-Government-Modellkommunen – Verwaltung")
+admin.site.site_title = _("Abschlussveranstaltung Modellkommune E-Government")
+admin.site.index_title = _("Veranstaltung verwalten")
+
+urlpatterns = [
+    path("healthz", programme_views.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("konto/", include("allauth.urls")),
+    path("", include("programme.urls")),
+    prefix_default_language=False,
+)
+
+handler404 = "programme.views.page_not_found"
+handler500 = "programme.views.server_error"
+
+if settings.SERVE_MEDIA:
+    # Speaker photos. A production proxy may serve MEDIA_ROOT itself (SERVE_MEDIA=false).
+    from django.urls import re_path
+    from django.views.static import serve
+
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from programme.seed import load_event
+
+
+class Command(BaseCommand):
+    help = "Load the event, its programme and default page texts (idempotent)."
+
+    def handle(self, *args, **options):
+        event, created = load_event()
+        verb = "Loaded" if created else "Already present, left unchanged:"
+        self.stdout.write(self.style.SUCCESS(f"{verb} {event}"))

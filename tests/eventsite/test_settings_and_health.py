@@ -1,0 +1,78 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DJANGO_ENV = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def run_django(code: str, **env_overrides: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in DJANGO_ENV}
+    env.update(env_overrides)
+    env["DJANGO_SETTINGS_MODULE"] = "eventsite.settings"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_without_secret_key_refuses_to_start_with_clear_message():
+    result = run_django("import django; django.setup()", DEBUG="false")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_mode_starts_without_secret_key():
+    result = run_django("import django; django.setup(); print('ok')", DEBUG="true")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_healthz_answers_200_with_json_when_database_answers(client, db):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": True}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_answers_503_when_database_is_unreachable():
+    # Nothing listens on port 1: a real connection failure, not a mock.
+    code = (
+        "import django, json; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/healthz');"
+        "print(json.dumps({'status': r.status_code, 'body': r.json()}))"
+    )
+    result = run_django(
+        code,
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="testserver",
+        DATABASE_URL="postgres://nobody:nothing@127.0.0.1:1/none",
+    )
+
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer == {"status": 503, "body": {"status": "unavailable", "database": False}}
+
+
+@pytest.mark.parametrize("site_url", ["https://veranstaltung.example.org"])
+def test_deployment_checklist_passes_in_production_settings(site_url):
+    env = {k: v for k, v in os.environ.items() if k not in DJANGO_ENV}
+    env.update(
+        SECRET_KEY="a-long-random-production-secret-" + "k" * 40,
+        SITE_URL=site_url,
+        ALLOWED_HOSTS="veranstaltung.example.org",
+        DJANGO_SETTINGS_MODULE="eventsite.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout + result.stderr
