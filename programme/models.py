@@ -107,6 +107,14 @@ class Page(models.Model):
             "HTML wird nicht übernommen."
         ),
     )
+    sign_language_video = models.FileField(
+        _("Video in Deutscher Gebärdensprache"),
+        upload_to="videos/",
+        blank=True,
+        help_text=_(
+            "Optional. MP4 oder WebM; wird auf der Seite selbst abgespielt, ohne Drittanbieter."
+        ),
+    )
     updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
 
     class Meta:
