@@ -17,6 +17,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),
+    path("", include("registration.urls")),
     path("", include("programme.urls")),
     prefix_default_language=False,
 )
