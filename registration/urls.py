@@ -1,0 +1,5 @@
+"""Public registration pages (sign-up, confirmation, self-service)."""
+
+app_name = "registration"
+
+urlpatterns: list = []
