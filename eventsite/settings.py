@@ -186,6 +186,13 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Replies to automatic emails go to the organisers.
 ORGANISER_EMAIL = os.environ.get("ORGANISER_EMAIL", "veranstaltung@example.org")
 
+# --- Privacy --------------------------------------------------------------------
+# Personal data of registrations is deleted this many days after the event day. The
+# privacy notice renders the period from this value, so text and practice cannot drift.
+RETENTION_DAYS_AFTER_EVENT = int(os.environ.get("RETENTION_DAYS_AFTER_EVENT", "90"))
+if RETENTION_DAYS_AFTER_EVENT < 0:
+    raise ImproperlyConfigured("RETENTION_DAYS_AFTER_EVENT must be 0 or more days.")
+
 # --- Security -------------------------------------------------------------------
 # HTTPS-only settings follow the scheme of SITE_URL, so a local http run works and a
 # production https deployment passes `check --deploy`.
