@@ -146,7 +146,9 @@ def claim_batch(*, batch_size: int, now: datetime, token: uuid.UUID) -> list[Out
             DeliveryAttempt.objects.bulk_create(
                 DeliveryAttempt(
                     email=email,
-                    started_at=email.lease_expires_at,
+                    # The lease was taken (or last renewed) one lease length before it ran out.
+                    started_at=email.lease_expires_at
+                    - timedelta(seconds=settings.EMAIL_LEASE_SECONDS),
                     finished_at=now,
                     outcome=DeliveryAttempt.Outcome.INTERRUPTED,
                     error="The worker holding this message stopped reporting before its "
