@@ -186,6 +186,13 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Replies to automatic emails go to the organisers.
 ORGANISER_EMAIL = os.environ.get("ORGANISER_EMAIL", "veranstaltung@example.org")
 
+# --- Registration ---------------------------------------------------------------
+# How long a seat is held for someone who has not yet confirmed their email address.
+REGISTRATION_HOLD_HOURS = int(os.environ.get("REGISTRATION_HOLD_HOURS", "24"))
+# Personal data of registrations is deleted this many days after the event (and never
+# sooner than this many days after the registration last changed).
+RETENTION_DAYS_AFTER_EVENT = int(os.environ.get("RETENTION_DAYS_AFTER_EVENT", "90"))
+
 # --- Security -------------------------------------------------------------------
 # HTTPS-only settings follow the scheme of SITE_URL, so a local http run works and a
 # production https deployment passes `check --deploy`.
