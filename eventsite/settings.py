@@ -202,7 +202,9 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Replies to automatic emails go to the organisers.
 ORGANISER_EMAIL = os.environ.get("ORGANISER_EMAIL", "veranstaltung@example.org")
 
-# --- Privacy --------------------------------------------------------------------
+# --- Registration and privacy ----------------------------------------------------
+# How long a seat is held for someone who has not yet confirmed their email address.
+REGISTRATION_HOLD_HOURS = int(os.environ.get("REGISTRATION_HOLD_HOURS", "24"))
 # Personal data of registrations is deleted this many days after the event day. The
 # privacy notice renders the period from this value, so text and practice cannot drift.
 RETENTION_DAYS_AFTER_EVENT = int(os.environ.get("RETENTION_DAYS_AFTER_EVENT", "90"))

@@ -1,13 +1,15 @@
+import json
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from programme.models import Event, Page
+from programme import exports
+from programme.models import Event, Page, Session, Speaker
 from programme.pages import fill_in, page_values
 
 logger = logging.getLogger(__name__)
@@ -48,6 +50,73 @@ def page(request, slug: str):
         "body": fill_in(text_page.body, page_values(event)),
     }
     return render(request, template, context)
+
+
+@require_safe
+def programme(request):
+    sessions = list(Session.objects.for_timetable())
+    return render(
+        request,
+        "programme/programme.html",
+        {
+            "sessions": sessions,
+            "has_unconfirmed_times": any(not session.time_confirmed for session in sessions),
+        },
+    )
+
+
+@require_safe
+def session_detail(request, slug: str):
+    session = get_object_or_404(Session.objects.for_timetable(), slug=slug)
+    return render(request, "programme/session.html", {"session": session})
+
+
+@require_safe
+def speakers(request):
+    return render(request, "programme/speakers.html", {"speakers": Speaker.objects.with_sessions()})
+
+
+@require_safe
+def speaker_detail(request, slug: str):
+    speaker = get_object_or_404(Speaker.objects.with_sessions(), slug=slug)
+    return render(request, "programme/speaker.html", {"speaker": speaker})
+
+
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def programme_ics(request):
+    event = _current_event_or_404()
+    sessions = Session.objects.for_timetable()
+    return _calendar_response(exports.calendar(sessions, event), "programm.ics")
+
+
+@require_safe
+def session_ics(request, slug: str):
+    event = _current_event_or_404()
+    session = get_object_or_404(Session.objects.for_timetable(), slug=slug)
+    return _calendar_response(exports.calendar([session], event), f"{session.slug}.ics")
+
+
+@require_safe
+def schedule_json(request):
+    event = _current_event_or_404()
+    schedule = exports.frab_schedule(list(Session.objects.for_timetable()), event)
+    return HttpResponse(
+        json.dumps(schedule, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+
+
+@require_safe
+def schedule_xml(request):
+    event = _current_event_or_404()
+    schedule = exports.frab_schedule(list(Session.objects.for_timetable()), event)
+    return HttpResponse(exports.frab_xml(schedule), content_type="application/xml; charset=utf-8")
 
 
 @never_cache
