@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.db import transaction
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from programme.forms import SpeakerAdminForm
 from programme.models import Event, Page, Session, SessionSpeaker, Speaker
+from programme.pages import PLACEHOLDER_HELP
 from programme.photos import remove_speaker_photo, set_speaker_photo
+from programme.seed_pages import has_open_placeholders
 
 
 @admin.register(Event)
@@ -39,8 +41,40 @@ class EventAdmin(TranslationAdmin):
 
 @admin.register(Page)
 class PageAdmin(TranslationAdmin):
-    list_display = ["__str__", "title", "updated_at"]
+    list_display = ["__str__", "title", "open_placeholders", "sign_language_video", "updated_at"]
     readonly_fields = ["updated_at"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["slug", "title", "body"],
+                "description": format_html(
+                    "{}<ul>{}</ul>{}",
+                    _(
+                        "Diese Angaben werden beim Anzeigen eingesetzt, wenn sie im Text in "
+                        "geschweiften Klammern stehen:"
+                    ),
+                    format_html_join(
+                        "", "<li><code>{{{}}}</code>: {}</li>", PLACEHOLDER_HELP.items()
+                    ),
+                    _(
+                        "Angaben in eckigen Klammern mit „bitte eintragen“ sind Platzhalter: "
+                        "Ersetzen Sie sie vor der Veröffentlichung."
+                    ),
+                ),
+            },
+        ),
+        (_("Gebärdensprache"), {"fields": ["sign_language_video"]}),
+        (None, {"fields": ["updated_at"]}),
+    ]
+
+    def has_add_permission(self, request):
+        # Every page has its fixed address; load_event creates them all.
+        return False
+
+    @admin.display(boolean=True, description=_("Platzhalter offen"))
+    def open_placeholders(self, page: Page) -> bool:
+        return has_open_placeholders(page.body_de) or has_open_placeholders(page.body_en)
 
 
 class SessionSpeakerInline(admin.TabularInline):

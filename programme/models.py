@@ -127,6 +127,19 @@ class Page(models.Model):
     def __str__(self) -> str:
         return self.get_slug_display()
 
+    def get_absolute_url(self) -> str:
+        # The URL names in programme/urls.py are the English names of the slugs.
+        return reverse(PAGE_URL_NAMES[self.slug])
+
+
+PAGE_URL_NAMES = {
+    Page.Slug.DIRECTIONS: "directions",
+    Page.Slug.IMPRINT: "imprint",
+    Page.Slug.PRIVACY: "privacy",
+    Page.Slug.ACCESSIBILITY: "accessibility",
+    Page.Slug.EASY_LANGUAGE: "easy_language",
+}
+
 
 class SpeakerQuerySet(models.QuerySet):
     def with_sessions(self) -> SpeakerQuerySet:
