@@ -69,9 +69,7 @@ def test_admin_refuses_overlapping_session_with_clear_message(organiser_client):
 
 
 def test_admin_refuses_session_ending_before_start(organiser_client):
-    response = organiser_client.post(
-        "/admin/programme/session/add/", session_form(end_1="10:00")
-    )
+    response = organiser_client.post("/admin/programme/session/add/", session_form(end_1="10:00"))
 
     assert response.status_code == 200
     assert "muss nach seinem Beginn enden" in response.content.decode()
