@@ -1,27 +1,265 @@
+"""Registrations for the event, and the organisers' registration window.
+
+Seat-changing writes live in registration/services.py; this module holds the data, the
+rules the database can enforce, and small reads.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+# Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L): about 40 bits,
+# enough that nobody guesses a valid code, short enough to read out at the door.
+ENTRY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+ENTRY_CODE_LENGTH = 8
+
+
+def new_entry_code() -> str:
+    return "".join(secrets.choice(ENTRY_CODE_ALPHABET) for _ in range(ENTRY_CODE_LENGTH))
+
+
+def normalise_entry_code(text: str) -> str:
+    """What a person reads out or types (“abcd efgh”, “ABCD-EFGH”) as stored."""
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+
+
+def new_token_nonce() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def derive_token(purpose: str, nonce: str) -> str:
+    """The secret a link carries: HMAC-SHA256 of a random per-registration nonce under
+    SECRET_KEY (256 bits). The database keeps the nonce and a hash of the token, never the
+    token itself, so a copy of the database alone opens no registration; the same token can
+    still be put into every later email (waiting list moved up, changes) without storing it.
+    Rotating the nonce revokes every link issued before."""
+    return salted_hmac(f"registration.token.{purpose}", nonce, algorithm="sha256").hexdigest()[:64]
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class TokenPurpose(models.TextChoices):
+    MANAGE = "manage", _("Selbstverwaltung")
+    CONFIRM = "confirm", _("E-Mail-Bestätigung")
+    EMAIL_CHANGE = "email-change", _("Neue E-Mail-Adresse")
+
+
+class RegistrationSettings(models.Model):
+    """Per-event registration window, kept in this app so it never needs a migration of the
+    programme app. Created on first use with the window open."""
+
+    event = models.OneToOneField(
+        "programme.Event",
+        verbose_name=_("Veranstaltung"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="registration_settings",
+    )
+    opens_at = models.DateTimeField(
+        _("Anmeldung öffnet"), null=True, blank=True, help_text=_("Leer: sofort.")
+    )
+    closes_at = models.DateTimeField(
+        _("Anmeldung schließt"), null=True, blank=True, help_text=_("Leer: kein Ende.")
+    )
+    closed_manually = models.BooleanField(
+        _("Anmeldung von Hand geschlossen"),
+        default=False,
+        help_text=_("Schließt die Anmeldung sofort, unabhängig von den Zeiten."),
+    )
+
+    class Meta:
+        verbose_name = _("Anmeldezeitraum")
+        verbose_name_plural = _("Anmeldezeiträume")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=F("opens_at")),
+                name="registration_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.event)
+
+    @classmethod
+    def for_event(cls, event) -> RegistrationSettings:
+        window, _created = cls.objects.get_or_create(event=event)
+        return window
+
+    def state(self, now: datetime.datetime | None = None) -> str:
+        """ "open", "not_yet_open" or "closed"."""
+        now = now or timezone.now()
+        if self.closed_manually or (self.closes_at and now >= self.closes_at):
+            return "closed"
+        if self.opens_at and now < self.opens_at:
+            return "not_yet_open"
+        return "open"
+
+    def is_open(self, now: datetime.datetime | None = None) -> bool:
+        return self.state(now) == "open"
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        """Registrations that keep their email address taken."""
+        return self.filter(status__in=Registration.ACTIVE_STATUSES)
+
+    def for_email(self, email: str):
+        return self.filter(email__iexact=email.strip())
+
+    def live_holds(self, now: datetime.datetime | None = None):
+        return self.filter(
+            status=Registration.Status.HELD, hold_expires_at__gt=now or timezone.now()
+        )
+
+    def lapsed(self, now: datetime.datetime | None = None):
+        """Unconfirmed registrations whose time to confirm the address has run out."""
+        return self.filter(
+            status__in=[Registration.Status.HELD, Registration.Status.UNCONFIRMED],
+            hold_expires_at__lte=now or timezone.now(),
+        )
+
+    def waiting_list(self):
+        return self.filter(status=Registration.Status.WAITING).order_by("waitlisted_at", "pk")
+
+    def by_token(self, purpose: str, token: str):
+        field = {
+            TokenPurpose.MANAGE: "manage_token_hash",
+            TokenPurpose.CONFIRM: "confirm_token_hash",
+            TokenPurpose.EMAIL_CHANGE: "email_change_token_hash",
+        }[purpose]
+        if not token or len(token) > 200:
+            return self.none()
+        return self.filter(**{field: hash_token(token)})
 
 
 class Registration(models.Model):
-    """A person's registration for the event. The registration issue extends this model."""
+    """A person's registration for the event, without an account."""
 
     class Status(models.TextChoices):
+        # Submitted while seats were free: a seat is held until hold_expires_at.
         HELD = "held", _("Platz reserviert, E-Mail-Adresse unbestätigt")
+        # Submitted while full: joins the waiting list once the address is confirmed.
+        UNCONFIRMED = "unconfirmed", _("Ausgebucht, E-Mail-Adresse unbestätigt")
         CONFIRMED = "confirmed", _("Bestätigt")
         WAITING = "waiting", _("Warteliste")
         CANCELLED = "cancelled", _("Storniert")
-        EXPIRED = "expired", _("Reservierung abgelaufen")
+        EXPIRED = "expired", _("Nicht rechtzeitig bestätigt")
+
+    class Salutation(models.TextChoices):
+        NONE = "", _("Keine Anrede")
+        MS = "ms", _("Frau")
+        MR = "mr", _("Herr")
+
+    class Category(models.TextChoices):
+        FEDERAL = "federal", _("Bundesverwaltung")
+        STATE = "state", _("Landesverwaltung")
+        MUNICIPALITY = "municipality", _("Kommunalverwaltung")
+        MODEL_MUNICIPALITY = "model_municipality", _("Eine der acht Modellkommunen")
+        MUNICIPAL_ASSOCIATION = "municipal_association", _("Kommunaler Spitzenverband")
+        SCIENCE = "science", _("Wissenschaft")
+        BUSINESS = "business", _("Wirtschaft")
+        PRESS = "press", _("Presse")
+        OTHER = "other", _("Sonstiges")
+
+    class ModelMunicipality(models.TextChoices):
+        NONE = "", _("–")
+        DUEREN = "dueren", "Düren"
+        GUETERSLOH = "guetersloh", "Gütersloh"
+        HALLE = "halle", "Halle (Saale)"
+        NORDERSTEDT = "norderstedt", "Norderstedt"
+        IBBENBUEREN = "ibbenbueren", _("Bewerbergemeinschaft Ibbenbüren")
+        COCHEM_ZELL = "cochem_zell", _("Landkreis Cochem-Zell")
+        HEIDEKREIS = "heidekreis", _("Landkreis Heidekreis")
+        ORTENAUKREIS = "ortenaukreis", _("Ortenaukreis")
+
+    class CancelledBy(models.TextChoices):
+        NOBODY = "", "–"
+        PARTICIPANT = "participant", _("Teilnehmende Person")
+        ORGANISER = "organiser", _("Organisationsteam")
+
+    ACTIVE_STATUSES = [Status.HELD, Status.UNCONFIRMED, Status.CONFIRMED, Status.WAITING]
 
     event = models.ForeignKey(
-        "programme.Event", verbose_name=_("Veranstaltung"), on_delete=models.PROTECT
+        "programme.Event",
+        verbose_name=_("Veranstaltung"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
     )
+    salutation = models.CharField(
+        _("Anrede"), max_length=5, choices=Salutation.choices, blank=True, default=""
+    )
+    academic_title = models.CharField(_("Akademischer Titel"), max_length=50, blank=True)
     first_name = models.CharField(_("Vorname"), max_length=100)
     last_name = models.CharField(_("Nachname"), max_length=100)
     email = models.EmailField(_("E-Mail-Adresse"), max_length=254)
+    organisation = models.CharField(_("Organisation"), max_length=200)
+    position = models.CharField(_("Funktion"), max_length=200, blank=True)
+    category = models.CharField(_("Bereich"), max_length=30, choices=Category.choices)
+    model_municipality = models.CharField(
+        _("Modellkommune"),
+        max_length=20,
+        choices=ModelMunicipality.choices,
+        blank=True,
+        default="",
+    )
+    accessibility_needs = models.TextField(
+        _("Bedarf an Barrierefreiheit"), max_length=1000, blank=True
+    )
+    privacy_consent_version = models.CharField(_("Fassung der Datenschutzhinweise"), max_length=64)
+    privacy_consented_at = models.DateTimeField(_("Einwilligung Datenschutz am"))
+    participant_list_consent = models.BooleanField(
+        _("Einverstanden mit Teilnehmendenliste"), default=False
+    )
     language = models.CharField(_("Sprache"), max_length=5, default="de")
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices)
+
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+    hold_expires_at = models.DateTimeField(
+        _("Bestätigung möglich bis"),
+        null=True,
+        blank=True,
+        help_text=_("Bis dann muss die E-Mail-Adresse bestätigt sein."),
+    )
+    email_confirmed_at = models.DateTimeField(_("E-Mail bestätigt am"), null=True, blank=True)
+    waitlisted_at = models.DateTimeField(_("auf der Warteliste seit"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("storniert am"), null=True, blank=True)
+    cancelled_by = models.CharField(
+        _("storniert von"), max_length=20, choices=CancelledBy.choices, blank=True, default=""
+    )
+    checked_in_at = models.DateTimeField(_("eingelassen am"), null=True, blank=True)
+
+    entry_code = models.CharField(
+        _("Einlasscode"), max_length=ENTRY_CODE_LENGTH, default=new_entry_code, editable=False
+    )
+    # Link secrets: a random nonce each, and the SHA-256 of the derived token for lookups
+    # (see derive_token). The confirmation token stays valid after use so that a second
+    # click says "already confirmed" instead of failing.
+    manage_token_nonce = models.CharField(max_length=64, default=new_token_nonce, editable=False)
+    manage_token_hash = models.CharField(max_length=64, editable=False)
+    confirm_token_nonce = models.CharField(max_length=64, default=new_token_nonce, editable=False)
+    confirm_token_hash = models.CharField(max_length=64, editable=False)
+    pending_email = models.EmailField(_("neue E-Mail-Adresse (unbestätigt)"), blank=True)
+    email_change_token_nonce = models.CharField(max_length=64, blank=True, editable=False)
+    email_change_token_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    email_change_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Anmeldung")
@@ -31,10 +269,162 @@ class Registration(models.Model):
             models.UniqueConstraint(
                 "event",
                 Lower("email"),
-                condition=models.Q(status__in=["held", "confirmed", "waiting"]),
+                condition=Q(status__in=["held", "unconfirmed", "confirmed", "waiting"]),
                 name="one_active_registration_per_email",
+            ),
+            models.UniqueConstraint(fields=["entry_code"], name="unique_entry_code"),
+            models.UniqueConstraint(fields=["manage_token_hash"], name="unique_manage_token"),
+            models.UniqueConstraint(fields=["confirm_token_hash"], name="unique_confirm_token"),
+            models.UniqueConstraint(
+                fields=["email_change_token_hash"], name="unique_email_change_token"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "held",
+                        "unconfirmed",
+                        "confirmed",
+                        "waiting",
+                        "cancelled",
+                        "expired",
+                    ]
+                ),
+                name="registration_status_known",
+            ),
+            # Unconfirmed registrations have a deadline; nothing else has one.
+            models.CheckConstraint(
+                condition=(
+                    Q(status__in=["held", "unconfirmed"], hold_expires_at__isnull=False)
+                    | (~Q(status__in=["held", "unconfirmed"]) & Q(hold_expires_at__isnull=True))
+                ),
+                name="registration_deadline_only_while_unconfirmed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="confirmed")
+                | Q(confirmed_at__isnull=False, email_confirmed_at__isnull=False),
+                name="registration_confirmed_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waiting")
+                | Q(
+                    waitlisted_at__isnull=False,
+                    email_confirmed_at__isnull=False,
+                    confirmed_at__isnull=True,
+                ),
+                name="registration_waiting_has_place",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
+                name="registration_cancelled_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=True) | Q(status="confirmed"),
+                name="registration_only_confirmed_check_in",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(category="model_municipality") & ~Q(model_municipality="")
+                    | (~Q(category="model_municipality") & Q(model_municipality=""))
+                ),
+                name="registration_model_municipality_matches_category",
+            ),
+            models.CheckConstraint(
+                condition=Q(pending_email="") | Q(email_change_token_hash__isnull=False),
+                name="registration_pending_email_has_token",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event", "status"], name="registration_event_status"),
+            models.Index(fields=["waitlisted_at"], name="registration_waitlisted_at"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        # The hashes follow the nonces; the nonce defaults are set on construction.
+        if not self.manage_token_hash:
+            self.manage_token_hash = hash_token(self.manage_token())
+        if not self.confirm_token_hash:
+            self.confirm_token_hash = hash_token(self.confirm_token())
+        super().save(*args, **kwargs)
+
+    # --- names and codes ---------------------------------------------------------------
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.academic_title, self.first_name, self.last_name) if p)
+
+    @property
+    def entry_code_display(self) -> str:
+        """Grouped 4-4 so it can be read out: “7KQM-X3PD”."""
+        return f"{self.entry_code[:4]}-{self.entry_code[4:]}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def awaits_email_confirmation(self) -> bool:
+        return self.status in (self.Status.HELD, self.Status.UNCONFIRMED)
+
+    # --- link secrets -------------------------------------------------------------------
+    def manage_token(self) -> str:
+        return derive_token(TokenPurpose.MANAGE, self.manage_token_nonce)
+
+    def confirm_token(self) -> str:
+        return derive_token(TokenPurpose.CONFIRM, self.confirm_token_nonce)
+
+    def email_change_token(self) -> str:
+        return derive_token(TokenPurpose.EMAIL_CHANGE, self.email_change_token_nonce)
+
+    def token_matches(self, purpose: str, token: str) -> bool:
+        stored = {
+            TokenPurpose.MANAGE: self.manage_token_hash,
+            TokenPurpose.CONFIRM: self.confirm_token_hash,
+            TokenPurpose.EMAIL_CHANGE: self.email_change_token_hash,
+        }[purpose]
+        return bool(stored) and constant_time_compare(stored, hash_token(token))
+
+    def rotate_manage_token(self) -> None:
+        """Revoke the personal link: every earlier link stops working."""
+        self.manage_token_nonce = new_token_nonce()
+        self.manage_token_hash = hash_token(self.manage_token())
+
+    def waiting_position(self) -> int | None:
+        """1 for the first person on the waiting list."""
+        if self.status != self.Status.WAITING:
+            return None
+        ahead = (
+            Registration.objects.filter(event_id=self.event_id, status=self.Status.WAITING)
+            .filter(
+                Q(waitlisted_at__lt=self.waitlisted_at)
+                | Q(waitlisted_at=self.waitlisted_at, pk__lt=self.pk)
+            )
+            .count()
+        )
+        return ahead + 1
+
+
+def hold_duration() -> datetime.timedelta:
+    return datetime.timedelta(hours=settings.REGISTRATION_HOLD_HOURS)
+
+
+class RateLimitCounter(models.Model):
+    """Submissions per address or IP in a fixed time window, counted in the database so the
+    limit holds across gunicorn workers and hosts. Keys are hashed: no address is kept here."""
+
+    key_hash = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Zähler für Anfragen")
+        verbose_name_plural = _("Zähler für Anfragen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_hash", "window_start"], name="one_counter_per_key_and_window"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return f"{self.key_hash[:8]}… {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

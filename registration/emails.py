@@ -1,0 +1,205 @@
+"""The registration's emails: one function per message, each queued through the delivery
+pipeline (registration.mail.queue_email) inside the caller's transaction.
+
+Templates: templates/emails/registration/<name>.subject.txt, .txt and .html, rendered in
+the registrant's language.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import logging
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from registration.models import Registration, hash_token
+
+logger = logging.getLogger(__name__)
+
+
+def _queue_email(**kwargs):
+    try:
+        from registration.mail import queue_email
+    except ImportError:  # pragma: no cover - until the delivery app (issue 3) is merged
+        logger.warning("Email delivery app missing; not queued: %s", kwargs["template"])
+        return None
+    return queue_email(**kwargs)
+
+
+def _queue(registration: Registration, name: str, context: dict, *, to=None, attachments=()):
+    base = {
+        "registration": registration,
+        "event": registration.event,
+        "site_url": settings.SITE_URL,
+        "organiser_email": settings.ORGANISER_EMAIL,
+    }
+    return _queue_email(
+        to=to or registration.email,
+        template=f"registration/{name}",
+        context={**base, **context},
+        language=registration.language,
+        attachments=attachments,
+        registration=registration,
+    )
+
+
+def absolute_url(registration: Registration, name: str, **kwargs) -> str:
+    with translation.override(registration.language):
+        return settings.SITE_URL + reverse(f"registration:{name}", kwargs=kwargs)
+
+
+def manage_url(registration: Registration) -> str:
+    token = registration.manage_token()
+    stored = hash_token(token)
+    if registration.manage_token_hash != stored:
+        # SECRET_KEY changed since the link was made: issue the link under the new key.
+        registration.manage_token_hash = stored
+        Registration.objects.filter(pk=registration.pk).update(manage_token_hash=stored)
+    return absolute_url(registration, "manage", token=token)
+
+
+def confirm_url(registration: Registration) -> str:
+    token = registration.confirm_token()
+    stored = hash_token(token)
+    if registration.confirm_token_hash != stored:
+        registration.confirm_token_hash = stored
+        Registration.objects.filter(pk=registration.pk).update(confirm_token_hash=stored)
+    return absolute_url(registration, "confirm", token=token)
+
+
+# --- attachments ---------------------------------------------------------------------------
+
+
+def _attachment(filename: str, content: bytes, mimetype: str):
+    try:
+        from registration.mail import Attachment
+    except ImportError:  # pragma: no cover - until the delivery app (issue 3) is merged
+        from types import SimpleNamespace as Attachment
+    return Attachment(filename=filename, content=content, mimetype=mimetype)
+
+
+def calendar_file(registration: Registration) -> bytes:
+    """The event as an iCalendar file (RFC 5545), times in UTC so every calendar agrees."""
+    import icalendar
+
+    event = registration.event
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//E-Government-Modellkommunen//Anmeldung//DE")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    entry = icalendar.Event()
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    entry.add("uid", f"event-{event.pk}@{host}")
+    entry.add("dtstamp", datetime.datetime.now(tz=datetime.UTC))
+    entry.add("dtstart", event.starts_at.astimezone(datetime.UTC))
+    entry.add("dtend", event.ends_at.astimezone(datetime.UTC))
+    with translation.override(registration.language):
+        entry.add("summary", str(event.title))
+        entry.add("location", f"{event.venue_name}, {event.venue_address}")
+        entry.add("url", absolute_url(registration, "form"))
+    calendar.add_component(entry)
+    return calendar.to_ical()
+
+
+def qr_code_png(registration: Registration) -> bytes:
+    """The entry code as a QR code for the check-in at the door."""
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(registration.entry_code, error="m").save(buffer, kind="png", scale=8, border=4)
+    return buffer.getvalue()
+
+
+def _ticket_attachments(registration: Registration):
+    return [
+        _attachment("veranstaltung.ics", calendar_file(registration), "text/calendar"),
+        _attachment(
+            f"einlasscode-{registration.entry_code_display}.png",
+            qr_code_png(registration),
+            "image/png",
+        ),
+    ]
+
+
+# --- the messages --------------------------------------------------------------------------
+
+
+def confirm_address(registration: Registration, *, again: bool = False):
+    return _queue(
+        registration,
+        "confirm_address",
+        {
+            "confirm_url": confirm_url(registration),
+            "holds_seat": registration.status == Registration.Status.HELD,
+            "deadline": registration.hold_expires_at,
+            "again": again,
+        },
+    )
+
+
+def confirmed(registration: Registration):
+    return _queue(
+        registration,
+        "confirmed",
+        {"manage_url": manage_url(registration)},
+        attachments=_ticket_attachments(registration),
+    )
+
+
+def waitlisted(registration: Registration):
+    return _queue(
+        registration,
+        "waitlisted",
+        {"manage_url": manage_url(registration), "position": registration.waiting_position()},
+    )
+
+
+def moved_up(registration: Registration):
+    return _queue(
+        registration,
+        "moved_up",
+        {"manage_url": manage_url(registration)},
+        attachments=_ticket_attachments(registration),
+    )
+
+
+def changed(registration: Registration, *, old_email: str | None = None):
+    context = {"manage_url": manage_url(registration), "old_email": old_email}
+    message = _queue(registration, "changed", context)
+    if old_email:
+        # The previous address learns of the move, so a hijack does not go unnoticed.
+        _queue(registration, "changed", {**context, "to_old_address": True}, to=old_email)
+    return message
+
+
+def cancelled(registration: Registration, *, previous_status: str):
+    return _queue(
+        registration,
+        "cancelled",
+        {
+            "was_waiting": previous_status == Registration.Status.WAITING,
+            "form_url": absolute_url(registration, "form"),
+        },
+    )
+
+
+def hold_expired(registration: Registration):
+    return _queue(registration, "hold_expired", {"form_url": absolute_url(registration, "form")})
+
+
+def confirm_new_address(registration: Registration):
+    token = registration.email_change_token()
+    return _queue(
+        registration,
+        "confirm_new_address",
+        {"confirm_url": absolute_url(registration, "confirm_email_change", token=token)},
+        to=registration.pending_email,
+    )
+
+
+def your_link(registration: Registration):
+    return _queue(registration, "your_link", {"manage_url": manage_url(registration)})

@@ -1,0 +1,272 @@
+"""Public registration pages. Each view validates a form, calls one service and turns a
+refusal into a translated page with the fitting status code.
+
+Pages behind a personal link (confirm, manage, email change) never change anything on GET
+(mail scanners follow links) and are sent with no referrer, no indexing and no caching.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from programme.models import Event
+from registration import services
+from registration.forms import DetailsForm, EmailChangeForm, LostLinkForm, RegistrationForm
+from registration.models import Registration, RegistrationSettings
+
+
+def _current_event() -> Event:
+    event = Event.objects.current()
+    if event is None:
+        raise Http404("No event has been loaded yet.")
+    return event
+
+
+def client_ip(request) -> str | None:
+    """The visitor's address; behind the proxy (BEHIND_PROXY) the one it appended last."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded.strip():
+            return forwarded.split(",")[-1].strip()[:64]
+    return request.META.get("REMOTE_ADDR")
+
+
+def problem(request, error: services.RegistrationError, *, title: str | None = None):
+    """A refusal as a friendly page, with the status code a client should see."""
+    return render(
+        request,
+        "registration/problem.html",
+        {"message": error.message, "title": title, "status_code": error.status_code},
+        status=error.status_code,
+    )
+
+
+def private_page(view):
+    """For pages reached through a personal link: no referrer leaks the link to other
+    sites, search engines do not index it, no shared cache keeps it."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "private, no-store, max-age=0"
+        return response
+
+    return never_cache(wrapper)
+
+
+def _manage_redirect(token: str):
+    return redirect("registration:manage", token=token)
+
+
+# --- sign-up -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def registration_form(request):
+    event = _current_event()
+    seats = services.seat_status(event)
+    if seats.window != "open":
+        error = services.RegistrationClosed()
+        if request.method == "POST":
+            return problem(request, error)
+        window = RegistrationSettings.for_event(event)
+        return render(request, "registration/closed.html", {"seats": seats, "window": window})
+
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.is_bot:
+            # Pretend success so a bot learns nothing; nothing is stored or sent.
+            return redirect("registration:thanks")
+        try:
+            services.submit_registration(
+                event=event,
+                data=form.cleaned_data,
+                language=request.LANGUAGE_CODE,
+                ip=client_ip(request),
+            )
+        except services.RegistrationError as error:
+            return problem(request, error)
+        return redirect("registration:thanks")
+    return render(
+        request,
+        "registration/form.html",
+        {"form": form, "seats": seats, "hold_hours": settings.REGISTRATION_HOLD_HOURS},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def thanks(request):
+    return render(request, "registration/thanks.html")
+
+
+# --- confirmation ------------------------------------------------------------------------
+
+
+@private_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request, token: str):
+    registration = Registration.objects.by_token("confirm", token).first()
+    if registration is None:
+        return problem(request, services.InvalidLink())
+    if request.method != "POST":
+        return render(request, "registration/confirm.html", {"registration": registration})
+    try:
+        registration = services.confirm_email(token=token)
+    except services.RegistrationError as error:
+        return problem(request, error)
+    return render(request, "registration/confirmed.html", {"registration": registration})
+
+
+# --- self-service --------------------------------------------------------------------------
+
+
+def _with_registration(view):
+    @functools.wraps(view)
+    def wrapper(request, token: str, *args, **kwargs):
+        try:
+            registration = services.registration_for_manage_token(token)
+        except services.RegistrationError as error:
+            return problem(request, error)
+        return view(request, registration, token, *args, **kwargs)
+
+    return wrapper
+
+
+@private_page
+@require_http_methods(["GET", "HEAD"])
+@_with_registration
+def manage(request, registration, token):
+    return render(
+        request,
+        "registration/manage.html",
+        {
+            "registration": registration,
+            "token": token,
+            "position": registration.waiting_position(),
+            "email_form": EmailChangeForm(),
+        },
+    )
+
+
+@private_page
+@require_http_methods(["GET", "HEAD", "POST"])
+@_with_registration
+def edit_details(request, registration, token):
+    if not registration.is_active:
+        return _manage_redirect(token)
+    form = DetailsForm(request.POST or None, instance=registration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_details(registration=registration, data=form.cleaned_data)
+        except services.RegistrationError as error:
+            return problem(request, error)
+        messages.success(request, _("Ihre Angaben sind gespeichert."))
+        return _manage_redirect(token)
+    return render(
+        request,
+        "registration/edit.html",
+        {"form": form, "registration": registration, "token": token},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@private_page
+@require_http_methods(["GET", "HEAD", "POST"])
+@_with_registration
+def change_email(request, registration, token):
+    if not registration.is_active:
+        return _manage_redirect(token)
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_email_change(
+                registration=registration, new_email=form.cleaned_data["new_email"]
+            )
+        except services.NotPossible as error:
+            form.add_error("new_email", error.message)
+        except services.RegistrationError as error:
+            return problem(request, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Wir haben einen Link an die neue Adresse geschickt. Erst wenn Sie ihm "
+                    "folgen, ändern wir Ihre E-Mail-Adresse."
+                ),
+            )
+            return _manage_redirect(token)
+    return render(
+        request,
+        "registration/change_email.html",
+        {"form": form, "registration": registration, "token": token},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@private_page
+@require_http_methods(["GET", "HEAD", "POST"])
+@_with_registration
+def cancel(request, registration, token):
+    """GET asks "are you sure?"; only the POST of that page cancels."""
+    if not registration.is_active:
+        return _manage_redirect(token)
+    if request.method == "POST":
+        was_waiting = registration.status == Registration.Status.WAITING
+        services.cancel(registration=registration)
+        messages.success(
+            request,
+            _("Sie stehen nicht mehr auf der Warteliste.")
+            if was_waiting
+            else _("Ihre Anmeldung ist storniert."),
+        )
+        return _manage_redirect(token)
+    return render(
+        request, "registration/cancel.html", {"registration": registration, "token": token}
+    )
+
+
+@private_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm_email_change(request, token: str):
+    registration = Registration.objects.by_token("email-change", token).first()
+    if registration is None:
+        return problem(request, services.InvalidLink())
+    if request.method != "POST":
+        return render(
+            request, "registration/confirm_email_change.html", {"registration": registration}
+        )
+    try:
+        registration = services.confirm_email_change(token=token)
+    except services.RegistrationError as error:
+        return problem(request, error)
+    return render(request, "registration/email_changed.html", {"registration": registration})
+
+
+# --- lost link -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def lost_link(request):
+    form = LostLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resend_link(email=form.cleaned_data["email"], ip=client_ip(request))
+        except services.RegistrationError as error:
+            return problem(request, error)
+        return render(request, "registration/lost_link_sent.html")
+    return render(
+        request,
+        "registration/lost_link.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )
