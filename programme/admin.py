@@ -72,6 +72,10 @@ class PageAdmin(TranslationAdmin):
         # Every page has its fixed address; load_event creates them all.
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # The legal pages must exist; organisers change their text instead.
+        return False
+
     @admin.display(boolean=True, description=_("Platzhalter offen"))
     def open_placeholders(self, page: Page) -> bool:
         return has_open_placeholders(page.body_de) or has_open_placeholders(page.body_en)
