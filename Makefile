@@ -41,6 +41,9 @@ serve:
 	@echo "  Create an organiser account in another terminal: make organiser"
 	@echo "  Emails are written to var/mail/ as .eml files. Stop with Ctrl+C."
 	@echo ""
+	@# The email worker runs next to gunicorn and stops with it (docs/email.md).
+	@$(PY) manage.py worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn --config eventsite/gunicorn.conf.py --bind 127.0.0.1:$(PORT) eventsite.wsgi
 
 organiser: install var/secret_key

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "programme",
     "registration",
+    "registration.mail",
 ]
 
 MIDDLEWARE = [
@@ -175,10 +176,25 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+# Every email goes through the outbox (registration/mail, docs/email.md): Django's own
+# send_mail (allauth, password reset) stores the message, the worker delivers it through
+# EMAIL_DELIVERY_BACKEND.
+EMAIL_BACKEND = "registration.mail.backends.OutboxBackend"
+EMAIL_DELIVERY_BACKEND = os.environ.get(
+    "EMAIL_DELIVERY_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "registration.mail.backends.EmlFileBackend",
+)
+# A worker that has not finished a message within this time is presumed dead: another
+# worker takes the message over. Keep it well above EMAIL_TIMEOUT.
+EMAIL_LEASE_SECONDS = int(os.environ.get("EMAIL_LEASE_SECONDS", "300"))
+# Temporary failures are retried with growing pauses for this long after queueing.
+EMAIL_RETRY_HOURS = int(os.environ.get("EMAIL_RETRY_HOURS", "24"))
+# Delivered, failed and cancelled messages hold personal data: deleted after these days.
+EMAIL_RETENTION_DAYS = int(os.environ.get("EMAIL_RETENTION_DAYS", "30"))
+# Reply-To of every automatic email; empty: the event's contact address, then ORGANISER_EMAIL.
+EMAIL_REPLY_TO = os.environ.get("EMAIL_REPLY_TO", "")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "E-Government-Modellkommunen <veranstaltung@example.org>"
 )
@@ -186,12 +202,14 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Replies to automatic emails go to the organisers.
 ORGANISER_EMAIL = os.environ.get("ORGANISER_EMAIL", "veranstaltung@example.org")
 
-# --- Registration ---------------------------------------------------------------
+# --- Registration and privacy ----------------------------------------------------
 # How long a seat is held for someone who has not yet confirmed their email address.
 REGISTRATION_HOLD_HOURS = int(os.environ.get("REGISTRATION_HOLD_HOURS", "24"))
-# Personal data of registrations is deleted this many days after the event (and never
-# sooner than this many days after the registration last changed).
+# Personal data of registrations is deleted this many days after the event day. The
+# privacy notice renders the period from this value, so text and practice cannot drift.
 RETENTION_DAYS_AFTER_EVENT = int(os.environ.get("RETENTION_DAYS_AFTER_EVENT", "90"))
+if RETENTION_DAYS_AFTER_EVENT < 0:
+    raise ImproperlyConfigured("RETENTION_DAYS_AFTER_EVENT must be 0 or more days.")
 
 # --- Security -------------------------------------------------------------------
 # HTTPS-only settings follow the scheme of SITE_URL, so a local http run works and a

@@ -1,8 +1,14 @@
 from django.contrib import admin
+from django.db import transaction
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from programme.models import Event, Page, Speaker
+from programme.forms import SpeakerAdminForm
+from programme.models import Event, Page, Session, SessionSpeaker, Speaker
+from programme.pages import PLACEHOLDER_HELP
+from programme.photos import remove_speaker_photo, set_speaker_photo
+from programme.seed_pages import has_open_placeholders
 
 
 @admin.register(Event)
@@ -35,12 +41,140 @@ class EventAdmin(TranslationAdmin):
 
 @admin.register(Page)
 class PageAdmin(TranslationAdmin):
-    list_display = ["__str__", "title", "updated_at"]
+    list_display = ["__str__", "title", "open_placeholders", "sign_language_video", "updated_at"]
     readonly_fields = ["updated_at"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["slug", "title", "body"],
+                "description": format_html(
+                    "{}<ul>{}</ul>{}",
+                    _(
+                        "Diese Angaben werden beim Anzeigen eingesetzt, wenn sie im Text in "
+                        "geschweiften Klammern stehen:"
+                    ),
+                    format_html_join(
+                        "", "<li><code>{{{}}}</code>: {}</li>", PLACEHOLDER_HELP.items()
+                    ),
+                    _(
+                        "Angaben in eckigen Klammern mit „bitte eintragen“ sind Platzhalter: "
+                        "Ersetzen Sie sie vor der Veröffentlichung."
+                    ),
+                ),
+            },
+        ),
+        (_("Gebärdensprache"), {"fields": ["sign_language_video"]}),
+        (None, {"fields": ["updated_at"]}),
+    ]
+
+    def has_add_permission(self, request):
+        # Every page has its fixed address; load_event creates them all.
+        return False
+
+    @admin.display(boolean=True, description=_("Platzhalter offen"))
+    def open_placeholders(self, page: Page) -> bool:
+        return has_open_placeholders(page.body_de) or has_open_placeholders(page.body_en)
+
+
+class SessionSpeakerInline(admin.TabularInline):
+    model = SessionSpeaker
+    extra = 1
+    autocomplete_fields = ["speaker"]
+    fields = ["speaker", "role", "order"]
+    ordering = ["order", "pk"]
+
+
+class SessionInline(admin.TabularInline):
+    """On a speaker's page: the sessions they appear in (read-only overview)."""
+
+    model = SessionSpeaker
+    extra = 0
+    fields = ["session", "role", "order"]
+    readonly_fields = ["session", "role", "order"]
+    can_delete = False
+    verbose_name = _("Auftritt im Programm")
+    verbose_name_plural = _("Auftritte im Programm")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Session)
+class SessionAdmin(TranslationAdmin):
+    list_display = ["start", "end", "title", "kind", "location", "time_confirmed", "people"]
+    list_display_links = ["title"]
+    list_filter = ["kind", "time_confirmed", "location"]
+    search_fields = ["title_de", "title_en", "abstract_de", "session_speakers__speaker__name"]
+    ordering = ["start", "end", "pk"]
+    date_hierarchy = "start"
+    prepopulated_fields = {"slug": ["title_de"]}
+    inlines = [SessionSpeakerInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "abstract"]}),
+        (_("Zeit und Ort"), {"fields": ["start", "end", "time_confirmed", "location"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("session_speakers__speaker")
+
+    @admin.display(description=_("Mitwirkende"))
+    def people(self, session: Session) -> str:
+        return ", ".join(link.speaker.full_name for link in session.session_speakers.all())
+
+
+class HasPhotoFilter(admin.SimpleListFilter):
+    title = _("Foto")
+    parameter_name = "photo"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("mit Foto")), ("no", _("ohne Foto"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(photo_key="")
+        if self.value() == "no":
+            return queryset.filter(photo_key="")
+        return queryset
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
+class SpeakerAdmin(TranslationAdmin):
+    form = SpeakerAdminForm
+    list_display = ["thumbnail", "name", "academic_title", "position", "organisation"]
+    list_display_links = ["thumbnail", "name"]
+    search_fields = ["name", "organisation_de", "organisation_en", "position_de", "slug"]
+    list_filter = [HasPhotoFilter, "session_roles__role", "session_roles__session__kind"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+    readonly_fields = ["photo_preview"]
+    inlines = [SessionInline]
+    fieldsets = [
+        (None, {"fields": ["academic_title", "name", "slug", "position", "organisation", "bio"]}),
+        (_("Foto"), {"fields": ["photo_preview", "photo_upload", "remove_photo"]}),
+        (_("Zugang"), {"fields": ["user"]}),
+    ]
+
+    @admin.display(description=_("Foto"))
+    def thumbnail(self, speaker: Speaker) -> str:
+        if not speaker.photo:
+            return format_html('<span aria-hidden="true">{}</span>', speaker.initials)
+        return format_html('<img src="{}" width="48" height="48" alt="">', speaker.photo.small_jpeg)
+
+    @admin.display(description=_("Aktuelles Foto"))
+    def photo_preview(self, speaker: Speaker) -> str:
+        if not speaker.photo:
+            return _("Kein Foto. Öffentlich werden die Initialen gezeigt.")
+        return format_html(
+            '<img src="{}" width="200" height="200" alt="{}">',
+            speaker.photo.small_jpeg,
+            _("Aktuelles Foto von %(name)s") % {"name": speaker.full_name},
+        )
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if form.prepared_photo is not None:
+                set_speaker_photo(speaker=obj, photo=form.prepared_photo)
+            elif form.cleaned_data.get("remove_photo"):
+                remove_speaker_photo(speaker=obj)

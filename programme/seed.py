@@ -9,7 +9,8 @@ import datetime
 
 from django.db import transaction
 
-from programme.models import Event, Page
+from programme.models import Event
+from programme.seed_pages import seed_pages
 
 EVENT = {
     "title_de": "Abschlussveranstaltung des Pilotvorhabens „Modellkommune E-Government“",
@@ -102,52 +103,15 @@ EVENT = {
     "contact_email": "veranstaltung@example.org",
 }
 
-PLACEHOLDER = "[PLATZHALTER: vom Betreiber zu ergänzen]"
-PLACEHOLDER_EN = "[PLACEHOLDER: to be completed by the operator]"
-
-# Default page texts. Organisers edit them in the admin; placeholders in square
-# brackets mark the operator's legal details that must be filled in before going live.
-PAGES: dict[str, dict[str, str]] = {
-    Page.Slug.DIRECTIONS: {
-        "title_de": "Anfahrt und Einlass",
-        "title_en": "Getting there and entry",
-        "body_de": "",
-        "body_en": "",
-    },
-    Page.Slug.IMPRINT: {
-        "title_de": "Impressum",
-        "title_en": "Legal notice",
-        "body_de": f"Angaben gemäß § 5 DDG: {PLACEHOLDER}",
-        "body_en": f"Information according to § 5 DDG: {PLACEHOLDER_EN}",
-    },
-    Page.Slug.PRIVACY: {
-        "title_de": "Datenschutzerklärung",
-        "title_en": "Privacy notice",
-        "body_de": f"{PLACEHOLDER}",
-        "body_en": f"{PLACEHOLDER_EN}",
-    },
-    Page.Slug.ACCESSIBILITY: {
-        "title_de": "Erklärung zur Barrierefreiheit",
-        "title_en": "Accessibility statement",
-        "body_de": f"{PLACEHOLDER}",
-        "body_en": f"{PLACEHOLDER_EN}",
-    },
-    Page.Slug.EASY_LANGUAGE: {
-        "title_de": "Leichte Sprache",
-        "title_en": "Easy-to-read information",
-        "body_de": f"{PLACEHOLDER}",
-        "body_en": f"{PLACEHOLDER_EN}",
-    },
-}
-
 
 @transaction.atomic
 def load_event() -> tuple[Event, bool]:
-    """Create the event and its default pages where missing. Returns (event, created)."""
+    """Create the event and its default pages where missing. Returns (event, created).
+
+    Later seeds (the programme) hook in here, each idempotent on its own."""
     event = Event.objects.current()
     created = event is None
     if created:
         event = Event.objects.create(**EVENT)
-    for slug, texts in PAGES.items():
-        Page.objects.get_or_create(slug=slug, defaults=texts)
+    seed_pages()
     return event, created

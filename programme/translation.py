@@ -5,7 +5,7 @@ German is the default; an empty English field falls back to German.
 
 from modeltranslation.translator import TranslationOptions, register
 
-from programme.models import Event, Page
+from programme.models import Event, Page, Session, Speaker
 
 
 @register(Event)
@@ -28,3 +28,14 @@ class EventTranslation(TranslationOptions):
 class PageTranslation(TranslationOptions):
     fields = ("title", "body")
     required_languages = ("de",)
+
+
+@register(Speaker)
+class SpeakerTranslation(TranslationOptions):
+    fields = ("position", "organisation", "bio")
+
+
+@register(Session)
+class SessionTranslation(TranslationOptions):
+    fields = ("title", "abstract", "location")
+    required_languages = {"de": ("title",)}

@@ -9,5 +9,13 @@ urlpatterns = [
     path("impressum/", views.page, {"slug": Page.Slug.IMPRINT}, name="imprint"),
     path("datenschutz/", views.page, {"slug": Page.Slug.PRIVACY}, name="privacy"),
     path("barrierefreiheit/", views.page, {"slug": Page.Slug.ACCESSIBILITY}, name="accessibility"),
+    path("programm/", views.programme, name="programme"),
+    path("programm.ics", views.programme_ics, name="programme_ics"),
+    path("programm/<slug:slug>.ics", views.session_ics, name="session_ics"),
+    path("programm/<slug:slug>/", views.session_detail, name="session"),
+    path("referierende/", views.speakers, name="speakers"),
+    path("referierende/<slug:slug>/", views.speaker_detail, name="speaker"),
+    path("schedule.json", views.schedule_json, name="schedule_json"),
+    path("schedule.xml", views.schedule_xml, name="schedule_xml"),
     path("leichte-sprache/", views.page, {"slug": Page.Slug.EASY_LANGUAGE}, name="easy_language"),
 ]

@@ -1,11 +1,18 @@
+import json
+import logging
+
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from programme.models import Event, Page
+from programme import exports
+from programme.models import Event, Page, Session, Speaker
+from programme.pages import fill_in, page_values
+
+logger = logging.getLogger(__name__)
 
 
 def _current_event_or_404() -> Event:
@@ -18,16 +25,98 @@ def _current_event_or_404() -> Event:
 @require_safe
 def home(request):
     event = _current_event_or_404()
-    return render(request, "programme/home.html", {"event": event})
+    # BITV 2.0 asks the home page to point to sign language: to a page that has a video,
+    # or to the accessibility statement, which says honestly that there is none yet.
+    sign_language_page = Page.objects.exclude(sign_language_video="").order_by(
+        "slug"
+    ).first() or Page(slug=Page.Slug.ACCESSIBILITY)
+    return render(
+        request,
+        "programme/home.html",
+        {"event": event, "sign_language_url": sign_language_page.get_absolute_url()},
+    )
 
 
 @require_safe
 def page(request, slug: str):
     text_page = get_object_or_404(Page, slug=slug)
+    event = Event.objects.current()
     template = (
         "programme/directions.html" if slug == Page.Slug.DIRECTIONS else "programme/page.html"
     )
-    return render(request, template, {"page": text_page})
+    context = {
+        "event": event,
+        "page": text_page,
+        "body": fill_in(text_page.body, page_values(event)),
+    }
+    return render(request, template, context)
+
+
+@require_safe
+def programme(request):
+    sessions = list(Session.objects.for_timetable())
+    return render(
+        request,
+        "programme/programme.html",
+        {
+            "sessions": sessions,
+            "has_unconfirmed_times": any(not session.time_confirmed for session in sessions),
+        },
+    )
+
+
+@require_safe
+def session_detail(request, slug: str):
+    session = get_object_or_404(Session.objects.for_timetable(), slug=slug)
+    return render(request, "programme/session.html", {"session": session})
+
+
+@require_safe
+def speakers(request):
+    return render(request, "programme/speakers.html", {"speakers": Speaker.objects.with_sessions()})
+
+
+@require_safe
+def speaker_detail(request, slug: str):
+    speaker = get_object_or_404(Speaker.objects.with_sessions(), slug=slug)
+    return render(request, "programme/speaker.html", {"speaker": speaker})
+
+
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def programme_ics(request):
+    event = _current_event_or_404()
+    sessions = Session.objects.for_timetable()
+    return _calendar_response(exports.calendar(sessions, event), "programm.ics")
+
+
+@require_safe
+def session_ics(request, slug: str):
+    event = _current_event_or_404()
+    session = get_object_or_404(Session.objects.for_timetable(), slug=slug)
+    return _calendar_response(exports.calendar([session], event), f"{session.slug}.ics")
+
+
+@require_safe
+def schedule_json(request):
+    event = _current_event_or_404()
+    schedule = exports.frab_schedule(list(Session.objects.for_timetable()), event)
+    return HttpResponse(
+        json.dumps(schedule, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+
+
+@require_safe
+def schedule_xml(request):
+    event = _current_event_or_404()
+    schedule = exports.frab_schedule(list(Session.objects.for_timetable()), event)
+    return HttpResponse(exports.frab_xml(schedule), content_type="application/xml; charset=utf-8")
 
 
 @never_cache
@@ -49,5 +138,16 @@ def page_not_found(request, exception):
 
 def server_error(request):
     # Rendered without context processors: the database may be what failed.
-    template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({"request": request}))
+    try:
+        html = loader.get_template("500.html").render({"request": request})
+    except Exception:  # the error page itself must never fail
+        logger.exception("The 500 page could not be rendered")
+        html = FALLBACK_SERVER_ERROR_HTML
+    return HttpResponseServerError(html)
+
+
+FALLBACK_SERVER_ERROR_HTML = (
+    '<!DOCTYPE html><html lang="de"><meta charset="utf-8"><title>Fehler / Error</title>'
+    "<h1>Ein Fehler ist aufgetreten / Something went wrong</h1>"
+    "<p>Bitte versuchen Sie es später noch einmal. / Please try again later.</p></html>"
+)

@@ -21,7 +21,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _isolated_media_and_mail(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    # Django's send_mail goes straight to mail.outbox in tests; the outbox delivers
+    # there too (deliver_outbox()), unless a test points it at the smtp_server.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.fixture
@@ -65,39 +68,75 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 class RecordingSMTPHandler:
-    """Keeps every message the loopback SMTP server accepts."""
+    """Keeps every message the loopback SMTP server accepts.
 
-    def __init__(self):
+    `delay` (seconds) makes each DATA slow, to catch a worker in the middle of a batch;
+    `reply` replaces the "250" answer (e.g. "451 try later", "550 no such user")."""
+
+    def __init__(self, delay: float = 0.0, reply: str | None = None):
         self.messages = []
+        self.delay = delay
+        self.reply = reply
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's API)
+        import asyncio
         import email
         import email.policy
 
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.reply:
+            return self.reply
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append(
             {"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": message}
         )
         return "250 Message accepted for delivery"
 
+    @property
+    def message_ids(self) -> list[str]:
+        return [item["message"]["Message-ID"] for item in self.messages]
 
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server on loopback; Django's SMTP backend is pointed at it.
 
-    Yields the controller; `smtp_server.handler.messages` holds what arrived."""
+def free_port() -> int:
+    """A TCP port nobody listens on right now (aiosmtpd's Controller cannot use port 0:
+    it connects to its own port to check that it started)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_smtp_server(handler, port: int | None = None):
+    """Start a loopback SMTP server; returns the started aiosmtpd Controller."""
     from aiosmtpd.controller import Controller
 
-    handler = RecordingSMTPHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=0)
+    controller = Controller(handler, hostname="127.0.0.1", port=port or free_port())
     controller.start()
+    return controller
+
+
+def point_email_at(settings, port: int) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.server.sockets[0].getsockname()[1]
+    settings.EMAIL_PORT = port
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback; Django's SMTP backend (both EMAIL_BACKEND and the
+    outbox's EMAIL_DELIVERY_BACKEND) is pointed at it.
+
+    Yields the controller; `smtp_server.handler.messages` holds what arrived."""
+    controller = start_smtp_server(RecordingSMTPHandler())
+    point_email_at(settings, controller.port)
     try:
         yield controller
     finally:

@@ -28,8 +28,13 @@ ALLOWED_TAGS = {
 
 @register.filter
 def markdown(text: str) -> str:
-    """Render organiser-written Markdown; nh3 removes anything but plain text markup."""
-    html = markdown_lib.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    """Render organiser-written Markdown; nh3 removes anything but plain text markup.
+
+    A line break in the admin's text box stays a line break (nl2br): organisers type
+    addresses line by line, and Leichte Sprache puts every sentence on its own line."""
+    html = markdown_lib.markdown(
+        text or "", extensions=["sane_lists", "nl2br"], output_format="html"
+    )
     return mark_safe(  # noqa: S308 - sanitised by nh3 right here
         nh3.clean(
             html, tags=ALLOWED_TAGS, attributes={"a": {"href", "hreflang"}, "abbr": {"title"}}

@@ -61,6 +61,45 @@ def test_healthz_answers_503_when_database_is_unreachable():
     assert answer == {"status": 503, "body": {"status": "unavailable", "database": False}}
 
 
+def test_server_error_page_renders_in_layout_when_the_database_is_down(tmp_path):
+    # The home page needs the database; with none reachable, Django's 500 handler runs.
+    # Production settings: the stylesheet comes from the collected, hashed static files.
+    code = (
+        "import django, json; django.setup();"
+        "from django.core.management import call_command;"
+        "call_command('collectstatic', interactive=False, verbosity=0);"
+        "from django.test import Client;"
+        "r = Client(raise_request_exception=False).get('/en/');"
+        "print(json.dumps({'status': r.status_code, 'html': r.content.decode()}))"
+    )
+    result = run_django(
+        code,
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="testserver",
+        DATABASE_URL="postgres://nobody:nothing@127.0.0.1:1/none",
+        STATIC_ROOT=str(tmp_path / "static"),
+        LOG_LEVEL="CRITICAL",
+    )
+
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["status"] == 500
+    assert '<html lang="en">' in answer["html"]
+    assert "Something went wrong" in answer["html"]
+    assert '<link rel="stylesheet" href="/static/css/site.' in answer["html"]
+    assert 'class="site-header"' in answer["html"]
+    assert 'href="/en/impressum/"' in answer["html"]
+
+
+def test_retention_setting_must_not_be_negative():
+    result = run_django(
+        "import django; django.setup()", DEBUG="true", RETENTION_DAYS_AFTER_EVENT="-1"
+    )
+
+    assert result.returncode != 0
+    assert "RETENTION_DAYS_AFTER_EVENT must be 0 or more days." in result.stderr
+
+
 @pytest.mark.parametrize("site_url", ["https://veranstaltung.example.org"])
 def test_deployment_checklist_passes_in_production_settings(site_url):
     env = {k: v for k, v in os.environ.items() if k not in DJANGO_ENV}

@@ -1,0 +1,267 @@
+"""The programme for calendars (iCalendar, RFC 5545) and schedule apps (frab XML and JSON).
+
+Identifiers are stable across exports, so a calendar that subscribed once updates its
+entries instead of duplicating them: UID `session-<pk>@<site host>` in iCalendar, and
+a UUID derived from that UID as the frab `guid`. Texts come in the request's language.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+import icalendar
+from django.conf import settings
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from programme.models import Event, Session
+
+TIME_ZONE = "Europe/Berlin"
+FRAB_SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
+
+
+def site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def session_uid(session: Session) -> str:
+    return f"session-{session.pk}@{site_host()}"
+
+
+def session_guid(session: Session) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, session_uid(session)))
+
+
+def people_line(session: Session) -> str:
+    """ "Dr. Kay Ruge, Beigeordneter, Deutscher Landkreistag" per line; roles other than
+    speaker in brackets."""
+    lines = []
+    for link in session.session_speakers.all():
+        line = ", ".join(
+            part for part in (link.speaker.full_name, link.speaker.affiliation) if part
+        )
+        if link.role != link.Role.SPEAKER:
+            line += f" ({link.get_role_display()})"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def location_line(session: Session, event: Event) -> str:
+    """Room, venue and address, for the calendar entry's LOCATION."""
+    parts = [session.location, event.venue_name, event.venue_address]
+    return ", ".join(part for part in parts if part)
+
+
+# --- iCalendar ------------------------------------------------------------------
+
+
+def calendar(sessions: Sequence[Session], event: Event) -> bytes:
+    """One VEVENT per session, times in Europe/Berlin with a VTIMEZONE."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Modellkommune E-Government//Programm//DE")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", event.short_title)
+    cal.add("x-wr-timezone", TIME_ZONE)
+    # A VTIMEZONE for the event's year only: short, and correct for that day.
+    cal.add_component(
+        icalendar.Timezone.from_tzid(
+            TIME_ZONE,
+            first_date=datetime.date(event.date.year, 1, 1),
+            last_date=datetime.date(event.date.year + 1, 1, 1),
+        )
+    )
+    zone = timezone.get_default_timezone()
+    for session in sessions:
+        entry = icalendar.Event()
+        entry.add("uid", session_uid(session))
+        entry.add("dtstamp", session.updated_at.astimezone(datetime.UTC))
+        entry.add("last-modified", session.updated_at.astimezone(datetime.UTC))
+        entry.add("dtstart", session.start.astimezone(zone))
+        entry.add("dtend", session.end.astimezone(zone))
+        entry.add("summary", session.title)
+        entry.add("location", location_line(session, event))
+        entry.add("categories", [session.get_kind_display()])
+        entry.add("url", absolute_url(session.get_absolute_url()))
+        description = [part for part in (session.abstract, people_line(session)) if part]
+        if not session.time_confirmed:
+            description.append(_("Die Uhrzeit ist vorläufig."))
+        description.append(absolute_url(session.get_absolute_url()))
+        entry.add("description", "\n\n".join(description))
+        entry.add("transp", "TRANSPARENT" if session.is_break else "OPAQUE")
+        cal.add_component(entry)
+    return cal.to_ical()
+
+
+# --- frab -------------------------------------------------------------------------
+
+
+def _conference_acronym(event: Event) -> str:
+    return f"{slugify(event.short_title_de.split('–')[0])}-{event.date.year}"
+
+
+def _version(sessions: Sequence[Session]) -> str:
+    latest = max((session.updated_at for session in sessions), default=None)
+    return latest.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if latest else "0"
+
+
+def _hours_minutes(delta: datetime.timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _room_name(session: Session) -> str:
+    return session.location or _("Veranstaltungsort")
+
+
+def frab_schedule(sessions: Sequence[Session], event: Event) -> dict:
+    """The schedule as the frab JSON structure (c3voc schema) that conference apps read."""
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    days: dict[datetime.date, list[Session]] = {}
+    for session in sessions:
+        days.setdefault(timezone.localtime(session.start).date(), []).append(session)
+    rooms: list[str] = []
+    for session in sessions:
+        if _room_name(session) not in rooms:
+            rooms.append(_room_name(session))
+
+    def person(link) -> dict:
+        speaker = link.speaker
+        return {
+            "id": speaker.pk,
+            "guid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"speaker-{speaker.pk}@{site_host()}")),
+            "name": speaker.full_name,
+            "public_name": speaker.full_name,
+            "biography": speaker.bio or None,
+            "role": link.role,
+            "url": absolute_url(speaker.get_absolute_url()),
+        }
+
+    def talk(session: Session) -> dict:
+        start = timezone.localtime(session.start)
+        return {
+            "id": session.pk,
+            "guid": session_guid(session),
+            "logo": None,
+            "date": start.isoformat(),
+            "start": start.strftime("%H:%M"),
+            "duration": _hours_minutes(session.duration),
+            "room": _room_name(session),
+            "slug": session.slug,
+            "url": absolute_url(session.get_absolute_url()),
+            "title": session.title,
+            "subtitle": "",
+            "track": session.get_kind_display(),
+            "type": session.kind,
+            "language": language,
+            "abstract": session.abstract,
+            "description": "",
+            "recording_license": "",
+            "do_not_record": True,
+            "persons": [person(link) for link in session.session_speakers.all()],
+            "links": [],
+            "attachments": [],
+        }
+
+    day_list = []
+    for index, (date, day_sessions) in enumerate(sorted(days.items()), start=1):
+        day_rooms: dict[str, list[dict]] = {}
+        for session in day_sessions:
+            day_rooms.setdefault(_room_name(session), []).append(talk(session))
+        day_list.append(
+            {
+                "index": index,
+                "date": date.isoformat(),
+                "day_start": timezone.localtime(day_sessions[0].start).isoformat(),
+                "day_end": timezone.localtime(max(s.end for s in day_sessions)).isoformat(),
+                "rooms": day_rooms,
+            }
+        )
+    if not day_list:
+        # frab requires at least one day; an empty programme still has its event day.
+        day_list.append(
+            {
+                "index": 1,
+                "date": event.date.isoformat(),
+                "day_start": timezone.localtime(event.starts_at).isoformat(),
+                "day_end": timezone.localtime(event.ends_at).isoformat(),
+                "rooms": {},
+            }
+        )
+    return {
+        "$schema": FRAB_SCHEMA_URL,
+        "generator": {"name": "eventsite"},
+        "schedule": {
+            "version": _version(sessions),
+            "base_url": absolute_url("/"),
+            "conference": {
+                "acronym": _conference_acronym(event),
+                "title": event.title,
+                "start": event.date.isoformat(),
+                "end": event.date.isoformat(),
+                "daysCount": len(day_list),
+                "timeslot_duration": "00:05",
+                "time_zone_name": TIME_ZONE,
+                "url": absolute_url("/"),
+                "rooms": [
+                    {"name": name, "guid": str(uuid.uuid5(uuid.NAMESPACE_URL, name))}
+                    for name in rooms
+                ],
+                "days": day_list,
+            },
+        },
+    }
+
+
+def frab_xml(schedule: dict) -> bytes:
+    """The same schedule as frab XML (validated against frab-schedule.xml.xsd in tests)."""
+    data = schedule["schedule"]
+    conference = data["conference"]
+    root = ET.Element("schedule")
+    ET.SubElement(root, "version").text = data["version"]
+    conf = ET.SubElement(root, "conference")
+    ET.SubElement(conf, "title").text = conference["title"]
+    ET.SubElement(conf, "acronym").text = conference["acronym"]
+    ET.SubElement(conf, "start").text = conference["start"]
+    ET.SubElement(conf, "end").text = conference["end"]
+    ET.SubElement(conf, "days").text = str(conference["daysCount"])
+    ET.SubElement(conf, "timeslot_duration").text = conference["timeslot_duration"]
+    for day in conference["days"]:
+        day_element = ET.SubElement(
+            root,
+            "day",
+            index=str(day["index"]),
+            date=day["date"],
+            start=day["day_start"],
+            end=day["day_end"],
+        )
+        for room_name, talks in day["rooms"].items():
+            room = ET.SubElement(day_element, "room", name=room_name)
+            for item in talks:
+                element = ET.SubElement(room, "event", id=str(item["id"]), guid=item["guid"])
+                for field in ("date", "start", "duration", "room", "slug", "title", "subtitle"):
+                    ET.SubElement(element, field).text = item[field]
+                ET.SubElement(element, "track").text = item["track"]
+                ET.SubElement(element, "type").text = item["type"]
+                ET.SubElement(element, "language").text = item["language"]
+                ET.SubElement(element, "abstract").text = item["abstract"]
+                ET.SubElement(element, "description").text = item["description"]
+                persons = ET.SubElement(element, "persons")
+                for person in item["persons"]:
+                    ET.SubElement(persons, "person", id=str(person["id"])).text = person[
+                        "public_name"
+                    ]
+                links = ET.SubElement(element, "links")
+                ET.SubElement(links, "link", href=item["url"]).text = item["title"]
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -1,0 +1,66 @@
+"""Values that page texts may contain as {placeholders}.
+
+Organisers edit page texts in the admin. Facts that live elsewhere (the retention
+period in the settings, the contact address and date on the event) are written as
+{name} in the text and filled in when the page is shown, so the privacy notice can
+never state a retention period the site does not practise. Unknown names stay as
+they are; nothing else of the text is interpreted.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.conf import settings
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext_lazy as _
+
+from programme.models import Event
+
+PLACEHOLDER_PATTERN = re.compile(r"\{([a-z_]+)\}")
+
+# Shown to organisers next to the text fields in the admin.
+PLACEHOLDER_HELP = {
+    "contact_email": _("Kontakt-E-Mail der Veranstaltung"),
+    "event_title": _("Titel der Veranstaltung"),
+    "event_date": _("Datum der Veranstaltung"),
+    "start_time": _("Beginn (Uhrzeit)"),
+    "end_time": _("Ende (Uhrzeit)"),
+    "venue": _("Veranstaltungsort mit Anschrift"),
+    "capacity": _("Zahl der Plätze"),
+    "retention_days": _("Aufbewahrungsfrist in Tagen nach der Veranstaltung (Einstellung)"),
+    "deletion_date": _("Tag, bis zu dem Anmeldedaten gelöscht werden"),
+    "site_url": _("Adresse dieser Website"),
+}
+
+
+def deletion_date(event: Event) -> datetime.date:
+    """The day by which registration data is deleted (RETENTION_DAYS_AFTER_EVENT)."""
+    return event.date + datetime.timedelta(days=settings.RETENTION_DAYS_AFTER_EVENT)
+
+
+def page_values(event: Event | None) -> dict[str, str]:
+    values = {
+        "retention_days": str(settings.RETENTION_DAYS_AFTER_EVENT),
+        "site_url": settings.SITE_URL,
+    }
+    if event is not None:
+        values |= {
+            "contact_email": event.contact_email or settings.ORGANISER_EMAIL,
+            "event_title": event.title,
+            "event_date": date_format(event.date, "d.m.Y"),
+            "start_time": time_format(event.start_time, "H:i"),
+            "end_time": time_format(event.end_time, "H:i"),
+            "venue": f"{event.venue_name}, {event.venue_address}",
+            "capacity": str(event.capacity),
+            "deletion_date": date_format(deletion_date(event), "d.m.Y"),
+        }
+    else:
+        values["contact_email"] = settings.ORGANISER_EMAIL
+    return values
+
+
+def fill_in(text: str, values: dict[str, str]) -> str:
+    """Replace every known {name} in text by its value."""
+    return PLACEHOLDER_PATTERN.sub(lambda m: values.get(m.group(1), m.group(0)), text)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MailConfig(AppConfig):
+    name = "registration.mail"
+    label = "mail"
+    verbose_name = _("E-Mail-Versand")
+    default_auto_field = "django.db.models.BigAutoField"

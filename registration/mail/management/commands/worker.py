@@ -1,0 +1,94 @@
+"""`python manage.py worker`: delivers the outbox and runs the periodic jobs.
+
+Runs until SIGTERM or SIGINT, then finishes the message in hand, gives the rest of its
+batch back to the queue and exits. Any number of workers may run against PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from registration.mail.delivery import deliver_outbox
+from registration.mail.periodic import run_due_jobs
+
+logger = logging.getLogger("registration.mail.worker")
+
+
+class Command(BaseCommand):
+    help = "Delivers queued emails and runs the periodic jobs until stopped (SIGTERM/SIGINT)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help="Deliver what is due and run the due jobs once, then exit (for cron).",
+        )
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=2.0,
+            help="Seconds to wait when there is nothing to do (default 2).",
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=50,
+            help="Messages claimed and sent over one connection at a time (default 50).",
+        )
+        parser.add_argument(
+            "--no-jobs",
+            action="store_true",
+            help="Only deliver email; leave the periodic jobs to other workers.",
+        )
+
+    def handle(self, *args, once, interval, batch_size, no_jobs, **options):
+        from registration.jobs import PERIODIC_JOBS
+
+        stopping = threading.Event()
+
+        def stop(signum, _frame):
+            logger.info("Received %s: finishing the message in hand", signal.Signals(signum).name)
+            stopping.set()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+
+        jobs = [] if no_jobs else PERIODIC_JOBS
+        logger.info(
+            "Worker started: batches of %s, jobs: %s",
+            batch_size,
+            ", ".join(job.name for job in jobs) or "none",
+        )
+        while not stopping.is_set():
+            # Long-running process: drop connections the database closed meanwhile.
+            close_old_connections()
+            busy = False
+            try:
+                if jobs:
+                    run_due_jobs(jobs)
+                report = deliver_outbox(batch_size=batch_size, should_stop=stopping.is_set)
+                busy = report.processed > 0
+                if report.processed or report.released:
+                    logger.info(
+                        "Delivered %s, retrying later %s, failed %s, given back %s",
+                        report.sent,
+                        report.retrying,
+                        report.failed,
+                        report.released,
+                    )
+            except Exception:
+                # The database may be away for a moment; the next round tries again.
+                logger.exception("Worker round failed")
+                if once:
+                    raise
+            if once:
+                break
+            if not busy:
+                stopping.wait(interval)
+        close_old_connections()
+        logger.info("Worker stopped")

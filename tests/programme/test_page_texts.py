@@ -1,0 +1,239 @@
+"""The seeded legal and service pages: complete, idempotent, editable, honest."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from programme.models import Page
+from programme.pages import fill_in, page_values
+from programme.seed_pages import PAGES, has_open_placeholders, seed_pages
+
+
+def text_of(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_every_page_is_seeded_in_german_and_english(event):
+    for slug in Page.Slug:
+        page = Page.objects.get(slug=slug)
+        assert page.title_de and page.title_en
+        assert page.body_de and page.body_en
+        assert page.body_de != page.body_en
+
+
+def test_reseeding_keeps_an_organisers_edit(event):
+    Page.objects.filter(slug=Page.Slug.IMPRINT).update(
+        body_de="Anbieter: Stadt Beispiel", title_en="Imprint"
+    )
+
+    call_command("load_event")
+    call_command("load_event")
+
+    page = Page.objects.get(slug=Page.Slug.IMPRINT)
+    assert page.body_de == "Anbieter: Stadt Beispiel"
+    assert page.title_en == "Imprint"
+    assert page.body_en == PAGES[Page.Slug.IMPRINT].body_en
+    assert Page.objects.count() == len(Page.Slug)
+
+
+def test_reseeding_restores_a_deleted_page_and_changes_nothing_else(event):
+    Page.objects.filter(slug=Page.Slug.PRIVACY).delete()
+    before = {p.slug: p.updated_at for p in Page.objects.all()}
+
+    changed = seed_pages()
+
+    assert [p.slug for p in changed] == [Page.Slug.PRIVACY]
+    after = {p.slug: p.updated_at for p in Page.objects.exclude(slug=Page.Slug.PRIVACY)}
+    assert after == before
+
+
+def test_reseeding_replaces_an_untouched_placeholder_of_an_earlier_version(event):
+    old = "[PLATZHALTER: vom Betreiber zu ergänzen]"
+    Page.objects.filter(slug=Page.Slug.ACCESSIBILITY).update(body_de=old)
+
+    seed_pages()
+
+    page = Page.objects.get(slug=Page.Slug.ACCESSIBILITY)
+    assert page.body_de == PAGES[Page.Slug.ACCESSIBILITY].body_de
+
+
+def test_operator_details_are_marked_as_placeholders(event):
+    for slug in (Page.Slug.IMPRINT, Page.Slug.PRIVACY):
+        page = Page.objects.get(slug=slug)
+        assert has_open_placeholders(page.body_de), slug
+        assert has_open_placeholders(page.body_en), slug
+
+
+def test_imprint_names_ddg_and_shows_placeholders_clearly(client, event):
+    html = text_of(client, "/impressum/")
+
+    assert "§ 5 Digitale-Dienste-Gesetz (DDG)" in html
+    assert "[Anbieter: Name der Behörde oder Organisation – bitte eintragen]" in html
+    assert "mailto:veranstaltung@example.org" in html
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/datenschutz/", "90 Tage nach der Veranstaltung</strong>, also spätestens am <strong>"),
+        ("/en/datenschutz/", "90 days after the event</strong>, that is by <strong>"),
+    ],
+)
+def test_privacy_notice_renders_retention_period_from_setting(client, event, path, expected):
+    assert expected + "21.12.2016</strong>" in text_of(client, path)
+
+
+def test_privacy_notice_follows_a_changed_retention_setting(client, event, settings):
+    settings.RETENTION_DAYS_AFTER_EVENT = 30
+
+    html = text_of(client, "/datenschutz/")
+
+    assert "30 Tage nach der Veranstaltung" in html
+    assert "22.10.2016" in html
+
+
+def test_privacy_notice_covers_article_13(client, event):
+    html = text_of(client, "/datenschutz/")
+
+    for required in [
+        "Verantwortlicher",
+        "Datenschutzbeauftragte",
+        "Vorname und Nachname",
+        "Organisation",
+        "Unterstützungsbedarf",
+        "Teilnehmendenliste",
+        "Rechtsgrundlage",
+        "Artikel 6 Absatz 1 Buchstabe b DSGVO",
+        "Artikel 9 Absatz 2 Buchstabe a DSGVO",
+        "Empfänger",
+        "Artikel 15 DSGVO",
+        "Artikel 77",
+        "keine Cookies zur Nachverfolgung",
+        "csrftoken",
+    ]:
+        assert required in html, required
+
+
+def test_accessibility_statement_is_honest_and_names_feedback_and_enforcement(client, event):
+    html = text_of(client, "/barrierefreiheit/")
+
+    assert "<strong>teilweise vereinbar</strong>" in html
+    assert "noch keine Videos in Deutscher Gebärdensprache" in html
+    assert 'id="gebaerdensprache"' in html
+    assert "mailto:veranstaltung@example.org" in html
+    assert "Schlichtungsstelle" in html
+    assert "§ 16" in html
+
+
+def test_english_accessibility_statement(client, event):
+    html = text_of(client, "/en/barrierefreiheit/")
+
+    assert "<strong>partially compliant</strong>" in html
+    assert "Enforcement procedure" in html
+
+
+def test_leichte_sprache_explains_event_registration_navigation_and_accessibility(client, event):
+    html = text_of(client, "/leichte-sprache/")
+
+    for required in [
+        "Am Donnerstag, 22. September 2016.",
+        "Das Treffen beginnt um 10:00 Uhr.",
+        "Reichstagufer 14",
+        "Ausweis mit einem Foto",
+        'href="/anmeldung/"',
+        "Oben auf jeder Seite ist ein Menü.",
+        "noch keine Filme in Gebärden-Sprache",
+    ]:
+        assert required in html, required
+
+
+def test_leichte_sprache_keeps_sentences_short():
+    body = PAGES[Page.Slug.EASY_LANGUAGE].body_de
+    sentences = [
+        line
+        for line in body.splitlines()
+        if line and not line.startswith(("#", "- ", "[")) and not line[0].isdigit()
+    ]
+    too_long = [s for s in sentences if len(s.split()) > 12]
+
+    assert too_long == []
+
+
+def test_directions_show_venue_transport_id_check_and_claim_no_accessibility(client, event):
+    html = text_of(client, "/anfahrt/")
+
+    assert "Presse- und Besucherzentrum des Bundespresseamts" in html
+    assert "Friedrichstraße" in html
+    assert "Lichtbildausweis" in html
+    assert "openstreetmap.org" in html
+    assert "<iframe" not in html
+    assert "liegen uns noch nicht vor" in html
+    assert "rollstuhlgerecht" not in html.lower()
+
+
+def test_home_links_easy_language_sign_language_and_statement(client, event):
+    html = text_of(client, "/")
+
+    assert 'href="/leichte-sprache/"' in html
+    assert 'href="/barrierefreiheit/#gebaerdensprache"' in html
+    assert 'href="/barrierefreiheit/"' in html
+
+
+def test_home_links_to_an_uploaded_sign_language_video(client, event):
+    Page.objects.filter(slug=Page.Slug.EASY_LANGUAGE).update(
+        sign_language_video="videos/leichte-sprache.mp4"
+    )
+
+    home = text_of(client, "/")
+    page = text_of(client, "/leichte-sprache/")
+
+    assert 'href="/leichte-sprache/#gebaerdensprache"' in home
+    assert '<video controls preload="metadata" src="/media/videos/leichte-sprache.mp4"' in page
+
+
+def test_unknown_placeholders_stay_as_written():
+    values = page_values(None)
+
+    assert fill_in("{retention_days} {unknown} {{x}}", values) == "90 {unknown} {{x}}"
+
+
+def test_placeholder_values_follow_the_event(event):
+    event.date = datetime.date(2016, 9, 23)
+
+    assert page_values(event)["deletion_date"] == "22.12.2016"
+
+
+def test_admin_lists_pages_with_open_placeholders(admin_client, event):
+    response = admin_client.get("/admin/programme/page/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Platzhalter offen" in html
+    assert (
+        "{retention_days}"
+        in admin_client.get(
+            f"/admin/programme/page/{Page.objects.get(slug=Page.Slug.PRIVACY).pk}/change/"
+        ).content.decode()
+    )
+
+
+def test_organiser_edits_a_page_in_the_admin(admin_client, client, event):
+    page = Page.objects.get(slug=Page.Slug.IMPRINT)
+    url = f"/admin/programme/page/{page.pk}/change/"
+    form = {
+        "slug": page.slug,
+        "title_de": "Impressum",
+        "title_en": "Legal notice",
+        "body_de": "## Anbieter\n\nStadt Beispiel\nMarktplatz 1",
+        "body_en": "## Provider\n\nExample town",
+    }
+
+    response = admin_client.post(url, form)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    html = text_of(client, "/impressum/")
+    assert "Stadt Beispiel<br>\nMarktplatz 1" in html
+    assert "Example town" in text_of(client, "/en/impressum/")
