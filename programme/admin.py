@@ -146,7 +146,9 @@ class HasPhotoFilter(admin.SimpleListFilter):
 class SpeakerAdmin(TranslationAdmin):
     form = SpeakerAdminForm
     list_display = ["thumbnail", "name", "academic_title", "position", "organisation"]
-    list_display_links = ["thumbnail", "name"]
+    # Only the name links: the thumbnail has no text (initials are aria-hidden, the photo's
+    # alt is empty), so as a link it had no accessible name (WCAG 2.4.4, found by axe).
+    list_display_links = ["name"]
     search_fields = ["name", "organisation_de", "organisation_en", "position_de", "slug"]
     list_filter = [HasPhotoFilter, "session_roles__role", "session_roles__session__kind"]
     prepopulated_fields = {"slug": ["name"]}
