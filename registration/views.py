@@ -82,7 +82,7 @@ def registration_form(request):
         window = RegistrationSettings.for_event(event)
         return render(request, "registration/closed.html", {"seats": seats, "window": window})
 
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if form.is_bot:
             # Pretend success so a bot learns nothing; nothing is stored or sent.
@@ -164,7 +164,7 @@ def manage(request, registration, token):
 def edit_details(request, registration, token):
     if not registration.is_active:
         return _manage_redirect(token)
-    form = DetailsForm(request.POST or None, instance=registration)
+    form = DetailsForm(request.POST if request.method == "POST" else None, instance=registration)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_details(registration=registration, data=form.cleaned_data)
@@ -186,7 +186,7 @@ def edit_details(request, registration, token):
 def change_email(request, registration, token):
     if not registration.is_active:
         return _manage_redirect(token)
-    form = EmailChangeForm(request.POST or None)
+    form = EmailChangeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.request_email_change(
@@ -257,7 +257,7 @@ def confirm_email_change(request, token: str):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def lost_link(request):
-    form = LostLinkForm(request.POST or None)
+    form = LostLinkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.resend_link(email=form.cleaned_data["email"], ip=client_ip(request))
