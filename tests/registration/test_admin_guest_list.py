@@ -95,7 +95,7 @@ class TestChangelist:
         }
         html = response.content.decode()
         assert "<caption>" in html
-        assert '<th scope="col">Reserviert (unbestätigt)</th>' in html
+        assert '<th scope="row">Reserviert (unbestätigt)</th>' in html
 
     def test_columns_show_name_with_title_and_readable_status(
         self, admin_client, event, confirmed_registration
