@@ -18,7 +18,8 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -85,7 +86,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "name",
         "organisation",
         "category",
-        "status",
+        "status_with_position",
         "created_at",
         "confirmed_at",
         "checked_in_at",
@@ -103,6 +104,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "confirm_from_waiting_list",
         "resend_confirmation",
         "resend_link",
+        "replace_link",
         "export_csv",
     ]
     fieldsets = [
@@ -176,6 +178,42 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Name"), ordering="last_name")
     def name(self, registration: Registration) -> str:
         return registration.full_name
+
+    @admin.display(description=gettext_lazy("Status"), ordering="status")
+    def status_with_position(self, registration: Registration) -> str:
+        label = registration.get_status_display()
+        position = getattr(registration, "waiting_place", None)
+        if registration.status == Status.WAITING and position:
+            return _("%(status)s (Platz %(position)s)") % {"status": label, "position": position}
+        return label
+
+    def get_queryset(self, request):
+        # The place on the waiting list in the same query as the list (no query per row).
+        ahead = (
+            Registration.objects.filter(event_id=OuterRef("event_id"), status=Status.WAITING)
+            .filter(
+                Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+                | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
+            )
+            .order_by()
+            .values("event_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                waiting_place=Case(
+                    When(
+                        status=Status.WAITING,
+                        then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
+                    ),
+                    default=None,
+                    output_field=IntegerField(),
+                )
+            )
+        )
 
     @admin.display(description=gettext_lazy("Einlasscode"))
     def entry_code_grouped(self, registration: Registration) -> str:
@@ -380,6 +418,26 @@ class RegistrationAdmin(admin.ModelAdmin):
                 continue
             done.append(registration.full_name)
         self._report(request, done, _("Persönlicher Link erneut gesendet an: %(names)s."), refused)
+
+    @admin.action(
+        description=gettext_lazy("Link zur Selbstverwaltung sperren und neuen senden"),
+        permissions=["change"],
+    )
+    def replace_link(self, request, queryset):
+        # For a link that reached the wrong hands: the old one stops working at once.
+        done, refused = [], {}
+        for registration in queryset.order_by("last_name", "first_name", "pk"):
+            if not registration.is_active:
+                refused.setdefault(_("nicht mehr aktiv"), []).append(registration.full_name)
+                continue
+            services.revoke_manage_link(registration=registration)
+            done.append(registration.full_name)
+        self._report(
+            request,
+            done,
+            _("Alter Link gesperrt, neuer Link gesendet an: %(names)s."),
+            refused,
+        )
 
     @admin.action(
         description=gettext_lazy("Auswahl als CSV exportieren (Excel)"), permissions=["view"]

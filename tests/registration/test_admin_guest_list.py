@@ -109,6 +109,12 @@ class TestChangelist:
         assert "Bestätigt" in html
         assert "Kommunalverwaltung" in html
 
+    def test_status_column_shows_place_on_waiting_list(self, admin_client, full_house):
+        html = admin_client.get(CHANGELIST, {"status__exact": "waiting"}).content.decode()
+
+        assert "Warteliste (Platz 1)" in html
+        assert "Warteliste (Platz 2)" in html
+
     def test_summary_in_english_under_en(self, admin_client, event, full_house):
         response = admin_client.get("/en" + CHANGELIST)
 
@@ -276,6 +282,21 @@ class TestActions:
         assert templates_of(queued) == ["your_link"]
         assert queued[0]["to"] == "anna@example.org"
         assert any("Dora Dietz" in m and "nicht mehr aktiv" in m for m in messages_of(response))
+
+    def test_replace_link_revokes_the_old_one_and_sends_a_new_one(
+        self, admin_client, full_house, queued
+    ):
+        anna = full_house["anna"]
+        old_token = anna.manage_token()
+        queued.clear()
+
+        response = act(admin_client, "replace_link", [anna])
+
+        anna.refresh_from_db()
+        assert anna.manage_token() != old_token
+        assert not Registration.objects.by_token("manage", old_token).exists()
+        assert templates_of(queued) == ["your_link"]
+        assert any("Anna Adler" in m for m in messages_of(response))
 
     def test_bulk_delete_is_not_offered(self, admin_client, full_house):
         response = admin_client.get(CHANGELIST)
