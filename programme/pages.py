@@ -31,6 +31,7 @@ PLACEHOLDER_HELP = {
     "capacity": _("Zahl der Plätze"),
     "retention_days": _("Aufbewahrungsfrist in Tagen nach der Veranstaltung (Einstellung)"),
     "deletion_date": _("Tag, bis zu dem Anmeldedaten gelöscht werden"),
+    "email_retention_days": _("Tage, nach denen versandte E-Mails gelöscht werden (Einstellung)"),
     "site_url": _("Adresse dieser Website"),
 }
 
@@ -43,6 +44,7 @@ def deletion_date(event: Event) -> datetime.date:
 def page_values(event: Event | None) -> dict[str, str]:
     values = {
         "retention_days": str(settings.RETENTION_DAYS_AFTER_EVENT),
+        "email_retention_days": str(settings.EMAIL_RETENTION_DAYS),
         "site_url": settings.SITE_URL,
     }
     if event is not None:

@@ -23,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from programme.models import Speaker
 
@@ -155,9 +155,28 @@ def _decode(data: bytes) -> Image.Image:
     return upright
 
 
+def _in_srgb(image: Image.Image) -> Image.Image:
+    """Convert colours from an embedded profile (Adobe RGB, Display P3...) to sRGB.
+
+    The profile itself is dropped with the other metadata; without this step such
+    photos would look pale. A profile that cannot be read is ignored."""
+    icc = image.info.get("icc_profile")
+    if not icc or image.mode not in ("RGB", "RGBA"):
+        return image
+    try:
+        return ImageCms.profileToProfile(
+            image,
+            ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+            ImageCms.createProfile("sRGB"),
+            outputMode=image.mode,
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image
+
+
 def _variants(image: Image.Image) -> dict[tuple[int, str], bytes]:
     # A fresh RGB canvas carries no info dict: no EXIF, XMP, ICC or comments survive.
-    rgba = image.convert("RGBA")
+    rgba = _in_srgb(image).convert("RGBA")
     clean = Image.new("RGB", rgba.size, (255, 255, 255))
     clean.paste(rgba, mask=rgba.getchannel("A"))
     files = {}

@@ -18,6 +18,7 @@ Conventions in the texts:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -158,7 +159,7 @@ Wir übermitteln keine Daten in Länder außerhalb der Europäischen Union.
 
 ## Wie lange wir Ihre Daten speichern
 
-Wir löschen die Angaben zu Ihrer Anmeldung **{retention_days} Tage nach der Veranstaltung**, also spätestens am **{deletion_date}**. Wenn Sie Ihre Anmeldung vorher stornieren oder eine Einwilligung widerrufen, löschen wir die betroffenen Angaben, sobald wir sie nicht mehr brauchen; eine Vormerkung, die Sie nicht bestätigen, verfällt automatisch.
+Wir löschen die Angaben zu Ihrer Anmeldung **{retention_days} Tage nach der Veranstaltung**, also spätestens am **{deletion_date}**. Die E-Mails, die wir Ihnen schicken, löschen wir {email_retention_days} Tage nach dem Versand. Wenn Sie Ihre Anmeldung vorher stornieren oder eine Einwilligung widerrufen, löschen wir die betroffenen Angaben, sobald wir sie nicht mehr brauchen; eine Vormerkung, die Sie nicht bestätigen, verfällt automatisch.
 
 ## Ihre Rechte
 
@@ -216,7 +217,7 @@ We transfer no data to countries outside the European Union.
 
 ## How long we keep your data
 
-We delete the data of your registration **{retention_days} days after the event**, that is by **{deletion_date}** at the latest. If you cancel earlier or withdraw a consent, we delete the data concerned as soon as we no longer need it; a held seat that you do not confirm expires automatically.
+We delete the data of your registration **{retention_days} days after the event**, that is by **{deletion_date}** at the latest. We delete the emails we send you {email_retention_days} days after sending them. If you cancel earlier or withdraw a consent, we delete the data concerned as soon as we no longer need it; a held seat that you do not confirm expires automatically.
 
 ## Your rights
 
@@ -623,18 +624,27 @@ PAGES: dict[str, PageText] = {
     Page.Slug.DIRECTIONS: DIRECTIONS,
 }
 
-# Texts that earlier versions seeded. A page whose field still holds one of them, unedited,
-# gets the current default; any other content is an organiser's edit and stays.
+# Fingerprints of texts that earlier versions seeded. A field that still holds one of them,
+# unedited, gets the current default; any other content is an organiser's edit and stays.
+# When you change a default text, add the fingerprint of the old one here:
+#   python -c "from programme.seed_pages import fingerprint, PAGES; print(fingerprint(...))"
 SUPERSEDED_DEFAULTS: frozenset[str] = frozenset(
     {
-        "[PLATZHALTER: vom Betreiber zu ergänzen]",
-        "[PLACEHOLDER: to be completed by the operator]",
-        "Angaben gemäß § 5 DDG: [PLATZHALTER: vom Betreiber zu ergänzen]",
-        "Information according to § 5 DDG: [PLACEHOLDER: to be completed by the operator]",
+        "b86dc19209459a09e55cc380b2e7e655d5152a33d7d78e62b489489a00e5eb3e",  # skeleton: 'Angaben gemäß § 5 DDG: [PLATZHALTER: vom'
+        "ce53d5afe4980a5f4e174b16ee084e68deaa523c78823373a3a330b50b96f085",  # skeleton: 'Information according to § 5 DDG: [PLACE'
+        "b7e37382572ebf5f803124e5a452a1844fad4ea7f805ba0dd07cfde9d1a149d0",  # skeleton: '[PLACEHOLDER: to be completed by the ope'
+        "2a1098a0cd6e6c2ee843522eeba6813fcf3e38e268d288264895c8ce78ca9a29",  # skeleton: '[PLATZHALTER: vom Betreiber zu ergänzen]'
+        "aa7fc8d63f495ce8bdd6afea5ef89a98eb13eb6c128bacca8cf7a99c08318e04",  # privacy, German, before the email retention period
+        "e1b3eeacafdc7b09a7cb58195c1a60f5bcc83ca082de9bc30b22e11d45421e80",  # privacy, English, before the email retention period
     }
 )
 
 TEXT_FIELDS = ("title_de", "title_en", "body_de", "body_en")
+
+
+def fingerprint(text: str) -> str:
+    """Identifies a text regardless of line endings (browsers send CRLF) and outer spaces."""
+    return hashlib.sha256((text or "").replace("\r\n", "\n").strip().encode()).hexdigest()
 
 
 def has_open_placeholders(text: str) -> bool:
@@ -653,7 +663,7 @@ def seed_pages() -> list[Page]:
         stale = [
             field
             for field in TEXT_FIELDS
-            if (getattr(page, field) or "") in SUPERSEDED_DEFAULTS
+            if fingerprint(getattr(page, field)) in SUPERSEDED_DEFAULTS
             and getattr(page, field) != getattr(text, field)
         ]
         if stale:

@@ -3,14 +3,23 @@ is built on top of this in a separate step."""
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from registration import services
 from registration.models import Registration, RegistrationSettings
 
+# One labelled native date-and-time input instead of the admin's split pair of unlabelled
+# text inputs (which fail WCAG 1.3.1 / 4.1.2).
+DATE_AND_TIME = {
+    "form_class": forms.DateTimeField,
+    "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+}
+
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.DateTimeField: DATE_AND_TIME}
     list_display = ["last_name", "first_name", "organisation", "category", "status", "created_at"]
     list_filter = ["status", "category"]
     search_fields = ["last_name", "first_name", "email", "organisation", "entry_code"]
@@ -40,6 +49,7 @@ class RegistrationSettingsForm(forms.ModelForm):
 @admin.register(RegistrationSettings)
 class RegistrationSettingsAdmin(admin.ModelAdmin):
     form = RegistrationSettingsForm
+    formfield_overrides = {models.DateTimeField: DATE_AND_TIME}
     list_display = ["event", "opens_at", "closes_at", "closed_manually"]
 
     def save_model(self, request, obj, form, change):

@@ -31,8 +31,10 @@ class Site:
 @pytest.fixture
 def site(live_server, transactional_db):
     from programme.seed import load_event
+    from programme.seed_programme import load_programme
 
     load_event()
+    load_programme()
     return Site(live_server.url)
 
 

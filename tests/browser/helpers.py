@@ -40,15 +40,24 @@ def path_or_skip(viewname: str, *args, **kwargs) -> str:
 # --- axe-core --------------------------------------------------------------------
 
 
-def axe_violations(page):
+def axe_violations(page, known_upstream: Mapping[str, str] | None = None):
     from axe_playwright_python.sync_playwright import Axe
 
-    return Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
+    options = {"runOnly": {"type": "tag", "values": WCAG_21_AA}}
+    if known_upstream:
+        options["rules"] = {rule: {"enabled": False} for rule in known_upstream}
+    return Axe().run(page, options=options)
 
 
-def assert_no_axe_violations(page, context: str = "") -> None:
-    """axe-core (bundled, offline) finds no WCAG 2.0/2.1 A or AA violation on the page."""
-    results = axe_violations(page)
+def assert_no_axe_violations(
+    page, context: str = "", known_upstream: Mapping[str, str] | None = None
+) -> None:
+    """axe-core (bundled, offline) finds no WCAG 2.0/2.1 A or AA violation on the page.
+
+    `known_upstream` maps an axe rule to the reason it is switched off for this one page:
+    only for faults in third-party code we do not ship a fix for (listed in
+    docs/accessibility.md under known limitations)."""
+    results = axe_violations(page, known_upstream)
     assert results.violations_count == 0, (
         f"axe-core: {results.violations_count} WCAG violation(s) on {context or page.url}\n"
         f"{results.generate_report()}"

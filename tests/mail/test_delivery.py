@@ -9,6 +9,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from programme.models import Speaker
 from registration.mail import Attachment, deliver_outbox
 from registration.mail.delivery import (
     RETRY_DELAYS,
@@ -17,9 +18,9 @@ from registration.mail.delivery import (
     deliver_batch,
 )
 from registration.mail.models import DeliveryAttempt, OutgoingEmail
-from registration.models import Registration
 from tests.conftest import RecordingSMTPHandler, free_port, point_email_at, start_smtp_server
 from tests.mail.conftest import queue_test_email
+from tests.programme.factories import SpeakerFactory
 
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nEND:VCALENDAR\r\n"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
@@ -104,25 +105,13 @@ def test_mail_server_down_at_queue_time_then_delivered_exactly_once(event, setti
     port = free_port()
     point_email_at(settings, port)  # nobody listens there yet
     with transaction.atomic():
-        registration = Registration.objects.create(
-            event=event,
-            first_name="Anna",
-            last_name="Muster",
-            email="anna@example.org",
-            organisation="Stadt Musterstadt",
-            category=Registration.Category.MUNICIPALITY,
-            privacy_consent_version="test",
-            privacy_consented_at=timezone.now(),
-            status=Registration.Status.CONFIRMED,
-            email_confirmed_at=timezone.now(),
-            confirmed_at=timezone.now(),
-        )
-        email = queue_test_email(registration=registration)
+        speaker = SpeakerFactory()  # the change that causes the message
+        email = queue_test_email(speaker=speaker)
 
     report = deliver_outbox()
 
     assert report.retrying == 1
-    assert Registration.objects.filter(pk=registration.pk).exists()
+    assert Speaker.objects.filter(pk=speaker.pk).exists()
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.QUEUED
     assert email.attempts == 1
@@ -142,7 +131,7 @@ def test_mail_server_down_at_queue_time_then_delivered_exactly_once(event, setti
         server.stop()
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.SENT
-    assert email.registration == registration
+    assert email.speaker == speaker
     assert list(email.delivery_attempts.values_list("outcome", flat=True)) == [
         "temporary",
         "sent",

@@ -7,7 +7,13 @@ from django.core.management import call_command
 
 from programme.models import Page
 from programme.pages import fill_in, page_values
-from programme.seed_pages import PAGES, has_open_placeholders, seed_pages
+from programme.seed_pages import (
+    PAGES,
+    SUPERSEDED_DEFAULTS,
+    fingerprint,
+    has_open_placeholders,
+    seed_pages,
+)
 
 
 def text_of(client, path: str) -> str:
@@ -237,3 +243,23 @@ def test_organiser_edits_a_page_in_the_admin(admin_client, client, event):
     html = text_of(client, "/impressum/")
     assert "Stadt Beispiel<br>\nMarktplatz 1" in html
     assert "Example town" in text_of(client, "/en/impressum/")
+
+
+def test_privacy_notice_states_the_email_retention_setting(client, event, settings):
+    settings.EMAIL_RETENTION_DAYS = 14
+
+    assert "löschen wir 14 Tage nach dem Versand" in text_of(client, "/datenschutz/")
+
+
+def test_reseeding_updates_the_privacy_text_an_earlier_version_seeded(event):
+    earlier = PAGES[Page.Slug.PRIVACY].body_de.replace(
+        " Die E-Mails, die wir Ihnen schicken, löschen wir {email_retention_days} Tage nach dem"
+        " Versand.",
+        "",
+    )
+    assert fingerprint(earlier) in SUPERSEDED_DEFAULTS
+    Page.objects.filter(slug=Page.Slug.PRIVACY).update(body_de=earlier.replace("\n", "\r\n"))
+
+    seed_pages()
+
+    assert Page.objects.get(slug=Page.Slug.PRIVACY).body_de == PAGES[Page.Slug.PRIVACY].body_de

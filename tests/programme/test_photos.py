@@ -1,5 +1,6 @@
 """Speaker photos: real images made with Pillow in the test, uploaded through the admin."""
 
+import functools
 import io
 
 import pytest
@@ -41,6 +42,14 @@ def portrait_jpeg_rotated_with_gps() -> bytes:
 def png_bytes(size=(400, 400), mode="RGBA") -> bytes:
     buffer = io.BytesIO()
     Image.new(mode, size, (0, 128, 0, 255) if mode == "RGBA" else (0, 128, 0)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@functools.cache
+def bomb_png() -> bytes:
+    """20000 x 20000 pixels of one colour: a small PNG that would need 1.2 GB unpacked."""
+    buffer = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(buffer, "PNG")
     return buffer.getvalue()
 
 
@@ -129,12 +138,9 @@ def test_truncated_jpeg_is_refused():
 
 
 def test_decompression_bomb_is_refused_before_decoding():
-    # 20000 x 20000 pixels of one colour: a small PNG that would need 1.2 GB unpacked.
-    buffer = io.BytesIO()
-    Image.new("1", (20000, 20000)).save(buffer, "PNG")
-    assert len(buffer.getvalue()) < 1024 * 1024
+    assert len(bomb_png()) < 1024 * 1024
 
-    refused = rejection(buffer.getvalue(), name="bombe.png")
+    refused = rejection(bomb_png(), name="bombe.png")
 
     assert refused.code == "too_many_pixels"
     assert "zu viele Pixel" in str(refused.message)
@@ -256,10 +262,7 @@ def test_admin_upload_of_bad_file_shows_form_error_not_500(client, organiser, co
 def test_admin_upload_of_bomb_shows_form_error_not_500(client, organiser):
     client.force_login(organiser)
     speaker = SpeakerFactory()
-    buffer = io.BytesIO()
-    Image.new("1", (20000, 20000)).save(buffer, "PNG")
-
-    response = admin_post(client, speaker, buffer.getvalue(), name="bombe.png")
+    response = admin_post(client, speaker, bomb_png(), name="bombe.png")
 
     assert response.status_code == 200
     assert "zu viele Pixel" in response.content.decode()
@@ -285,3 +288,25 @@ def test_image_over_our_pixel_limit_but_under_pillows_is_refused_before_decoding
     Image.new("1", (7200, 7200)).save(buffer, "PNG")  # 51.8 megapixels
 
     assert rejection(buffer.getvalue(), name="gross.png").code == "too_many_pixels"
+
+
+def test_embedded_colour_profile_is_applied_and_dropped():
+    from PIL import ImageCms
+
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 300), (200, 40, 40)).save(buffer, "JPEG", icc_profile=icc)
+
+    prepared = prepare_photo(upload(buffer.getvalue()))
+
+    with Image.open(io.BytesIO(prepared.files[(200, "jpg")])) as image:
+        assert "icc_profile" not in image.info
+        red, green, blue = image.getpixel((100, 100))
+        assert red > 180 and green < 70 and blue < 70
+
+
+def test_broken_colour_profile_does_not_break_the_upload():
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 300)).save(buffer, "JPEG", icc_profile=b"not a profile at all")
+
+    assert len(prepare_photo(upload(buffer.getvalue())).files) == 4

@@ -18,10 +18,8 @@ def test_raising_capacity_in_admin_moves_waiting_list_up(
         f"/admin/registration/registrationsettings/{event.pk}/change/",
         {
             "event": event.pk,
-            "opens_at_0": "",
-            "opens_at_1": "",
-            "closes_at_0": "",
-            "closes_at_1": "",
+            "opens_at": "",
+            "closes_at": "",
             "capacity": "2",
         },
     )
@@ -32,6 +30,23 @@ def test_raising_capacity_in_admin_moves_waiting_list_up(
     assert RegistrationSettings.objects.get(event=event).is_open()
     event.refresh_from_db()
     assert event.capacity == 2
+
+
+@pytest.mark.django_db
+def test_window_set_in_admin(admin_client, event):
+    response = admin_client.post(
+        "/admin/registration/registrationsettings/add/",
+        {
+            "event": event.pk,
+            "opens_at": "2016-06-14T09:00",
+            "closes_at": "2016-09-15T23:59",
+            "capacity": "200",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    window = RegistrationSettings.objects.get(event=event)
+    assert window.closes_at.isoformat() == "2016-09-15T21:59:00+00:00"
+    assert window.state() == "closed"
 
 
 @pytest.mark.django_db

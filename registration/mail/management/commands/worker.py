@@ -11,12 +11,19 @@ import signal
 import threading
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from registration.mail.delivery import deliver_outbox
 from registration.mail.periodic import run_due_jobs
 
 logger = logging.getLogger("registration.mail.worker")
+
+
+def drop_broken_connections() -> None:
+    """A long-running process drops connections the database closed meanwhile (not inside
+    a transaction: call_command in a test runs inside one)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
 
 
 class Command(BaseCommand):
@@ -47,16 +54,25 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once, interval, batch_size, no_jobs, **options):
-        from registration.jobs import PERIODIC_JOBS
-
         stopping = threading.Event()
 
         def stop(signum, _frame):
             logger.info("Received %s: finishing the message in hand", signal.Signals(signum).name)
             stopping.set()
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        previous_handlers = {
+            signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)
+        }
+        try:
+            self.work(
+                stopping, once=once, interval=interval, batch_size=batch_size, no_jobs=no_jobs
+            )
+        finally:
+            for signum, handler in previous_handlers.items():
+                signal.signal(signum, handler)
+
+    def work(self, stopping, *, once, interval, batch_size, no_jobs):
+        from registration.jobs import PERIODIC_JOBS
 
         jobs = [] if no_jobs else PERIODIC_JOBS
         logger.info(
@@ -65,8 +81,7 @@ class Command(BaseCommand):
             ", ".join(job.name for job in jobs) or "none",
         )
         while not stopping.is_set():
-            # Long-running process: drop connections the database closed meanwhile.
-            close_old_connections()
+            drop_broken_connections()
             busy = False
             try:
                 if jobs:
@@ -90,5 +105,5 @@ class Command(BaseCommand):
                 break
             if not busy:
                 stopping.wait(interval)
-        close_old_connections()
+        drop_broken_connections()
         logger.info("Worker stopped")

@@ -1,0 +1,14 @@
+def test_admin_is_german_and_titled_for_the_event(admin_client, event):
+    html = admin_client.get("/admin/").content.decode()
+
+    assert '<html lang="de"' in html
+    assert "E-Government-Modellkommunen – Verwaltung" in html
+    assert "Veranstaltung verwalten" in html
+    assert "Textseiten" in html
+
+
+def test_admin_login_page_answers_without_login(client, db):
+    response = client.get("/admin/login/")
+
+    assert response.status_code == 200
+    assert "Anmelden" in response.content.decode()
