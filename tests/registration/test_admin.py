@@ -18,8 +18,10 @@ def test_raising_capacity_in_admin_moves_waiting_list_up(
         f"/admin/registration/registrationsettings/{event.pk}/change/",
         {
             "event": event.pk,
-            "opens_at": "",
-            "closes_at": "",
+            "opens_at_0": "",
+            "opens_at_1": "",
+            "closes_at_0": "",
+            "closes_at_1": "",
             "capacity": "2",
         },
     )
@@ -38,8 +40,10 @@ def test_window_set_in_admin(admin_client, event):
         "/admin/registration/registrationsettings/add/",
         {
             "event": event.pk,
-            "opens_at": "2016-06-14T09:00",
-            "closes_at": "2016-09-15T23:59",
+            "opens_at_0": "14.06.2016",
+            "opens_at_1": "09:00",
+            "closes_at_0": "15.09.2016",
+            "closes_at_1": "23:59",
             "capacity": "200",
         },
     )
