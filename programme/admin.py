@@ -38,6 +38,23 @@ class EventAdmin(TranslationAdmin):
         # One site, one event.
         return not Event.objects.exists() and super().has_add_permission(request)
 
+    # --- registration (guest list, issue 4): a capacity change goes through the service ---
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # More seats move the waiting list up at once; fewer take no seat away.
+            from registration.services import set_capacity
+
+            promoted = set_capacity(event=obj, capacity=obj.capacity)
+            if promoted:
+                self.message_user(
+                    request,
+                    _("Von der Warteliste nachgerückt und per E-Mail benachrichtigt: %(names)s.")
+                    % {"names": ", ".join(r.full_name for r in promoted)},
+                )
+
+    # --- end registration --------------------------------------------------------------
+
 
 @admin.register(Page)
 class PageAdmin(TranslationAdmin):
@@ -70,6 +87,10 @@ class PageAdmin(TranslationAdmin):
 
     def has_add_permission(self, request):
         # Every page has its fixed address; load_event creates them all.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The legal pages must exist; organisers change their text instead.
         return False
 
     @admin.display(boolean=True, description=_("Platzhalter offen"))
