@@ -89,6 +89,10 @@ class PageAdmin(TranslationAdmin):
         # Every page has its fixed address; load_event creates them all.
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # The legal pages must exist; organisers change their text instead.
+        return False
+
     @admin.display(boolean=True, description=_("Platzhalter offen"))
     def open_placeholders(self, page: Page) -> bool:
         return has_open_placeholders(page.body_de) or has_open_placeholders(page.body_en)
@@ -159,7 +163,9 @@ class HasPhotoFilter(admin.SimpleListFilter):
 class SpeakerAdmin(TranslationAdmin):
     form = SpeakerAdminForm
     list_display = ["thumbnail", "name", "academic_title", "position", "organisation"]
-    list_display_links = ["thumbnail", "name"]
+    # Only the name links: the thumbnail has no text (initials are aria-hidden, the photo's
+    # alt is empty), so as a link it had no accessible name (WCAG 2.4.4, found by axe).
+    list_display_links = ["name"]
     search_fields = ["name", "organisation_de", "organisation_en", "position_de", "slug"]
     list_filter = [HasPhotoFilter, "session_roles__role", "session_roles__session__kind"]
     prepopulated_fields = {"slug": ["name"]}

@@ -544,11 +544,43 @@ class LabelledSplitDateTime(AdminSplitDateTime):
         return context
 
 
+class RegistrationSettingsForm(forms.ModelForm):
+    capacity = forms.IntegerField(
+        label=gettext_lazy("Plätze"),
+        min_value=0,
+        help_text=gettext_lazy(
+            "Mehr Plätze: Die Warteliste rückt sofort nach. Weniger Plätze: Niemand verliert "
+            "seinen Platz; neue Bestätigungen gibt es erst wieder unterhalb der Grenze."
+        ),
+    )
+
+    class Meta:
+        model = RegistrationSettings
+        fields = ["event", "opens_at", "closes_at", "closed_manually"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["capacity"].initial = self.instance.event.capacity
+
+
 @admin.register(RegistrationSettings)
 class RegistrationSettingsAdmin(admin.ModelAdmin):
+    form = RegistrationSettingsForm
     list_display = ["event", "opens_at", "closes_at", "closed_manually"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.DateTimeField):
             kwargs["widget"] = LabelledSplitDateTime(label=db_field.verbose_name)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Through the service, so the waiting list moves up in the same locked step.
+        promoted = services.set_capacity(event=obj.event, capacity=form.cleaned_data["capacity"])
+        if promoted:
+            self.message_user(
+                request,
+                _("%(count)d Person(en) von der Warteliste sind nachgerückt.")
+                % {"count": len(promoted)},
+            )

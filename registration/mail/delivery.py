@@ -12,6 +12,7 @@ The rules that keep a message from being lost or sent twice (docs/email.md):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import smtplib
@@ -340,6 +341,12 @@ def deliver_batch(
             else:
                 _record_sent(email, token=token, started_at=started_at, worker=worker)
                 report.sent += 1
+    except BaseException:
+        # The database went away mid-batch, or similar: give back what was not tried yet
+        # so it need not wait for the lease (if the database lets us; else the lease will).
+        with contextlib.suppress(Exception):
+            _release(remaining, token=token)
+        raise
     finally:
         if is_open:
             _close_quietly(backend)

@@ -26,6 +26,9 @@ AUTOMATIC_HEADERS = {
 # Set by the pipeline itself: values passed in by callers are ignored.
 RESERVED_HEADERS = {"message-id", "from", "to", "cc", "bcc", "reply-to", "subject", "date"}
 
+# "Look the event up yourself" (None means: there is no event).
+_CURRENT_EVENT = object()
+
 _NAME_AND_ADDRESS = re.compile(r"^(?P<name>.*?)\s*<(?P<address>[^<>]*)>$")
 
 
@@ -54,16 +57,21 @@ def clean_recipient(value: str) -> str:
     return f'"{name}" <{address}>' if name else address
 
 
-def default_reply_to() -> str:
+def default_reply_to(event=_CURRENT_EVENT) -> str:
     """The organisers: EMAIL_REPLY_TO, else the event's contact address, else ORGANISER_EMAIL."""
     if settings.EMAIL_REPLY_TO:
         return settings.EMAIL_REPLY_TO
-    from programme.models import Event
-
-    event = Event.objects.current()
+    if event is _CURRENT_EVENT:
+        event = current_event()
     if event is not None and event.contact_email:
         return event.contact_email
     return getattr(settings, "ORGANISER_EMAIL", "")
+
+
+def current_event():
+    from programme.models import Event
+
+    return Event.objects.current()
 
 
 def _message_id_domain(from_email: str) -> str:
@@ -78,13 +86,13 @@ def render_text(template_name: str, context: dict) -> str:
     return template.render(Context(context, autoescape=False))
 
 
-def render_email(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
+def render_email(
+    *, template: str, context: dict, language: str, event=_CURRENT_EVENT
+) -> tuple[str, str, str]:
     """(subject, text, html) of templates/emails/<template>.subject.txt/.txt/.html in
-    `language`. The .html part is optional."""
-    from programme.models import Event
-
+    `language`. The .html part is optional. Templates get `event` and `site_url` too."""
     full_context = {
-        "event": Event.objects.current(),
+        "event": current_event() if event is _CURRENT_EVENT else event,
         "site_url": settings.SITE_URL,
         "language": language,
         **context,
@@ -114,9 +122,13 @@ def queue_email(
     Call it inside the transaction that makes the change the message is about: if that
     transaction rolls back, nothing is sent; if it commits, the worker delivers."""
     recipient = clean_recipient(to)
-    subject, text, html = render_email(template=template, context=context, language=language)
+    event = current_event()
+    subject, text, html = render_email(
+        template=template, context=context, language=language, event=event
+    )
     return store_email(
         recipient=recipient,
+        reply_to=default_reply_to(event),
         subject=subject,
         body_text=text,
         body_html=html,

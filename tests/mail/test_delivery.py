@@ -287,3 +287,22 @@ def test_messages_go_out_oldest_first(event):
     deliver_outbox()
 
     assert [message.to for message in mail.outbox] == [[first.recipient], [second.recipient]]
+
+
+@pytest.mark.django_db
+def test_database_error_after_sending_gives_back_the_untried_rest(event, monkeypatch):
+    from registration.mail import delivery
+
+    emails = [queue_test_email(to=f"guest{number}@example.org") for number in range(3)]
+
+    def database_gone(*args, **kwargs):
+        raise RuntimeError("database connection lost")
+
+    monkeypatch.setattr(delivery, "_record_sent", database_gone)
+    with pytest.raises(RuntimeError):
+        deliver_batch(batch_size=10)
+
+    statuses = [OutgoingEmail.objects.get(pk=email.pk).status for email in emails]
+    # The first went out but could not be recorded: it waits for its lease (and may be sent
+    # twice, the one case SMTP leaves open). The others were never tried: back in the queue.
+    assert statuses == ["sending", "queued", "queued"]
