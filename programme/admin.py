@@ -38,6 +38,23 @@ class EventAdmin(TranslationAdmin):
         # One site, one event.
         return not Event.objects.exists() and super().has_add_permission(request)
 
+    # --- registration (guest list, issue 4): a capacity change goes through the service ---
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # More seats move the waiting list up at once; fewer take no seat away.
+            from registration.services import set_capacity
+
+            promoted = set_capacity(event=obj, capacity=obj.capacity)
+            if promoted:
+                self.message_user(
+                    request,
+                    _("Von der Warteliste nachgerückt und per E-Mail benachrichtigt: %(names)s.")
+                    % {"names": ", ".join(r.full_name for r in promoted)},
+                )
+
+    # --- end registration --------------------------------------------------------------
+
 
 @admin.register(Page)
 class PageAdmin(TranslationAdmin):
@@ -70,6 +87,10 @@ class PageAdmin(TranslationAdmin):
 
     def has_add_permission(self, request):
         # Every page has its fixed address; load_event creates them all.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The legal pages must exist; organisers change their text instead.
         return False
 
     @admin.display(boolean=True, description=_("Platzhalter offen"))
@@ -142,7 +163,9 @@ class HasPhotoFilter(admin.SimpleListFilter):
 class SpeakerAdmin(TranslationAdmin):
     form = SpeakerAdminForm
     list_display = ["thumbnail", "name", "academic_title", "position", "organisation"]
-    list_display_links = ["thumbnail", "name"]
+    # Only the name links: the thumbnail has no text (initials are aria-hidden, the photo's
+    # alt is empty), so as a link it had no accessible name (WCAG 2.4.4, found by axe).
+    list_display_links = ["name"]
     search_fields = ["name", "organisation_de", "organisation_en", "position_de", "slug"]
     list_filter = [HasPhotoFilter, "session_roles__role", "session_roles__session__kind"]
     prepopulated_fields = {"slug": ["name"]}

@@ -1,19 +1,545 @@
-"""Minimal admin registrations. The organisers' guest list (summary, actions, CSV export)
-is built on top of this in a separate step."""
+"""The organisers' guest list in the admin.
 
-from django.contrib import admin
+The admin only selects registrations and reports what happened; every change of a
+registration's state (cancel, confirm from the waiting list, resend an email, edit details)
+is one call into registration/services.py, so the seat rule, the waiting list and the emails
+behave exactly as on the public pages. Status, entry code, time stamps and link secrets are
+never edited here. See docs/registration.md, “Guest list (organisers)”.
+"""
 
-from registration.models import Registration, RegistrationSettings
+from __future__ import annotations
+
+import logging
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from programme.models import Event
+from registration import export, services
+from registration.models import (
+    ENTRY_CODE_LENGTH,
+    Registration,
+    RegistrationSettings,
+    normalise_entry_code,
+)
+
+logger = logging.getLogger(__name__)
+
+Status = Registration.Status
+
+
+class AccessibilityNeedsFilter(admin.SimpleListFilter):
+    title = gettext_lazy("Bedarf an Barrierefreiheit")
+    parameter_name = "accessibility"
+
+    def lookups(self, request, model_admin):
+        return [("yes", gettext_lazy("angegeben")), ("no", gettext_lazy("nicht angegeben"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(accessibility_needs="")
+        if self.value() == "no":
+            return queryset.filter(accessibility_needs="")
+        return queryset
+
+
+class RegistrationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Registration
+        fields = [*services.DETAIL_FIELDS, "email"]
+
+    def clean_email(self):
+        # The database allows one active registration per address; say so in the form
+        # instead of failing on the constraint.
+        email = self.cleaned_data["email"].strip()
+        taken = (
+            Registration.objects.filter(event_id=self.instance.event_id)
+            .active()
+            .for_email(email)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        )
+        if taken:
+            raise forms.ValidationError(
+                _("Mit dieser E-Mail-Adresse besteht bereits eine andere Anmeldung."),
+                code="email_taken",
+            )
+        return email
 
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ["last_name", "first_name", "organisation", "category", "status", "created_at"]
-    list_filter = ["status", "category"]
-    search_fields = ["last_name", "first_name", "email", "organisation", "entry_code"]
-    readonly_fields = ["entry_code", "created_at", "updated_at"]
+    form = RegistrationAdminForm
+    list_display = [
+        "name",
+        "organisation",
+        "category",
+        "status_with_position",
+        "created_at",
+        "confirmed_at",
+        "checked_in_at",
+    ]
+    list_display_links = ["name"]
+    list_filter = ["status", "category", AccessibilityNeedsFilter]
+    search_fields = ["first_name", "last_name", "academic_title", "email", "organisation"]
+    search_help_text = gettext_lazy(
+        "Name, E-Mail-Adresse, Organisation oder Einlasscode (mit oder ohne Bindestrich)"
+    )
+    ordering = ["last_name", "first_name", "pk"]
+    list_per_page = 100
+    actions = [
+        "cancel_registrations",
+        "confirm_from_waiting_list",
+        "resend_confirmation",
+        "resend_link",
+        "replace_link",
+        "export_csv",
+    ]
+    fieldsets = [
+        (
+            gettext_lazy("Person"),
+            {
+                "fields": [
+                    "salutation",
+                    "academic_title",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "organisation",
+                    "position",
+                    "category",
+                    "model_municipality",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Teilnahme"),
+            {"fields": ["accessibility_needs", "participant_list_consent", "language"]},
+        ),
+        (
+            gettext_lazy("Status (ändert sich nur über die Aktionen der Liste)"),
+            {
+                "fields": [
+                    "event",
+                    "status",
+                    "waiting_position",
+                    "entry_code_grouped",
+                    "created_at",
+                    "updated_at",
+                    "hold_expires_at",
+                    "email_confirmed_at",
+                    "waitlisted_at",
+                    "confirmed_at",
+                    "cancelled_at",
+                    "cancelled_by",
+                    "checked_in_at",
+                    "pending_email",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Einwilligung"),
+            {"fields": ["privacy_consent_version", "privacy_consented_at"]},
+        ),
+    ]
+    readonly_fields = [
+        "language",
+        "event",
+        "status",
+        "waiting_position",
+        "entry_code_grouped",
+        "created_at",
+        "updated_at",
+        "hold_expires_at",
+        "email_confirmed_at",
+        "waitlisted_at",
+        "confirmed_at",
+        "cancelled_at",
+        "cancelled_by",
+        "checked_in_at",
+        "pending_email",
+        "privacy_consent_version",
+        "privacy_consented_at",
+    ]
+
+    # --- columns ---------------------------------------------------------------------------
+    @admin.display(description=gettext_lazy("Name"), ordering="last_name")
+    def name(self, registration: Registration) -> str:
+        return registration.full_name
+
+    @admin.display(description=gettext_lazy("Status"), ordering="status")
+    def status_with_position(self, registration: Registration) -> str:
+        label = registration.get_status_display()
+        position = getattr(registration, "waiting_place", None)
+        if registration.status == Status.WAITING and position:
+            return _("%(status)s (Platz %(position)s)") % {"status": label, "position": position}
+        return label
+
+    def get_queryset(self, request):
+        # The place on the waiting list in the same query as the list (no query per row).
+        ahead = (
+            Registration.objects.filter(event_id=OuterRef("event_id"), status=Status.WAITING)
+            .filter(
+                Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+                | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
+            )
+            .order_by()
+            .values("event_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                waiting_place=Case(
+                    When(
+                        status=Status.WAITING,
+                        then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
+                    ),
+                    default=None,
+                    output_field=IntegerField(),
+                )
+            )
+        )
+
+    @admin.display(description=gettext_lazy("Einlasscode"))
+    def entry_code_grouped(self, registration: Registration) -> str:
+        return registration.entry_code_display
+
+    @admin.display(description=gettext_lazy("Platz auf der Warteliste"))
+    def waiting_position(self, registration: Registration) -> str:
+        return str(registration.waiting_position() or "–")
+
+    # --- who may do what -------------------------------------------------------------------
+    def has_add_permission(self, request):
+        # People register themselves, with their consent to the privacy notice.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Cancelled and expired registrations stay as they were (read-only record).
+        if obj is not None and not obj.is_active:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting an active registration would free a seat behind the waiting list's back:
+        # cancel first. Bulk deletion is switched off for the same reason (get_actions).
+        if obj is not None and obj.is_active:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    # --- search: the entry code in any form it is read out or typed ------------------------
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        code = normalise_entry_code(search_term)
+        if 4 <= len(code) <= ENTRY_CODE_LENGTH:
+            results = queryset.filter(Q(pk__in=results.values("pk")) | Q(entry_code__contains=code))
+        return results, may_have_duplicates
+
+    # --- the seat summary above the list ---------------------------------------------------
+    def changelist_view(self, request, extra_context=None):
+        event = Event.objects.current()
+        extra_context = {
+            **(extra_context or {}),
+            "seat_status": services.seat_status(event) if event else None,
+            "event": event,
+            "registration_window": RegistrationSettings.for_event(event) if event else None,
+            "can_export": self.has_view_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    # --- editing details goes through the service (the person is told) ---------------------
+    def save_model(self, request, obj, form, change):
+        data = {field: form.cleaned_data[field] for field in form.changed_data}
+        try:
+            services.change_details_by_organiser(registration=obj, data=data)
+        except services.RegistrationError as error:
+            # Only a race (the address taken a moment ago) gets here; the form checks first.
+            self.message_user(request, error.message, messages.ERROR)
+
+    # --- actions ---------------------------------------------------------------------------
+    def _report(self, request, done: list[str], done_text: str, refused: dict[str, list[str]]):
+        """One message per outcome, naming the people: organisers see who got what."""
+        if done:
+            self.message_user(request, done_text % {"names": ", ".join(done)}, messages.SUCCESS)
+        for reason, names in refused.items():
+            self.message_user(
+                request,
+                _("Nicht möglich für %(names)s: %(reason)s")
+                % {"names": ", ".join(names), "reason": reason},
+                messages.WARNING,
+            )
+
+    def _confirmation_page(self, request, queryset, *, action, title, template, **context):
+        return TemplateResponse(
+            request,
+            f"admin/registration/registration/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": title,
+                "queryset": queryset,
+                "action": action,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                **context,
+            },
+        )
+
+    @admin.action(
+        description=gettext_lazy("Ausgewählte Anmeldungen stornieren"), permissions=["change"]
+    )
+    def cancel_registrations(self, request, queryset):
+        queryset = queryset.order_by("last_name", "first_name", "pk")
+        if request.POST.get("post") != "yes":
+            return self._confirmation_page(
+                request,
+                queryset,
+                action="cancel_registrations",
+                title=_("Anmeldungen stornieren"),
+                template="cancel_confirmation.html",
+                active=[r for r in queryset if r.is_active],
+                inactive=[r for r in queryset if not r.is_active],
+            )
+        done, refused = [], {}
+        for registration in queryset:
+            if not registration.is_active:
+                refused.setdefault(_("nicht mehr aktiv"), []).append(registration.full_name)
+                continue
+            services.cancel(registration=registration, by=Registration.CancelledBy.ORGANISER)
+            done.append(registration.full_name)
+        self._report(
+            request,
+            done,
+            _(
+                "Storniert und per E-Mail benachrichtigt: %(names)s. Frei gewordene Plätze "
+                "sind an die Warteliste gegangen."
+            ),
+            refused,
+        )
+        return None
+
+    @admin.action(
+        description=gettext_lazy("Von der Warteliste bestätigen (außer der Reihe)"),
+        permissions=["change"],
+    )
+    def confirm_from_waiting_list(self, request, queryset):
+        queryset = queryset.order_by("waitlisted_at", "pk")
+        if request.POST.get("post") != "yes":
+            event = Event.objects.current()
+            return self._confirmation_page(
+                request,
+                queryset,
+                action="confirm_from_waiting_list",
+                title=_("Von der Warteliste bestätigen"),
+                template="confirm_waiting_confirmation.html",
+                waiting=[r for r in queryset if r.status == Status.WAITING],
+                not_waiting=[r for r in queryset if r.status != Status.WAITING],
+                seat_status=services.seat_status(event) if event else None,
+            )
+        add_seat = request.POST.get("add_seat") == "on"
+        done, refused, capacity = [], {}, None
+        for registration in queryset:
+            try:
+                confirmed, new_capacity = services.confirm_from_waiting_list_by_hand(
+                    registration=registration, add_seat=add_seat
+                )
+            except services.RegistrationError as error:
+                refused.setdefault(str(error.message), []).append(registration.full_name)
+                continue
+            capacity = new_capacity or capacity
+            done.append(confirmed.full_name)
+        self._report(
+            request, done, _("Bestätigt und per E-Mail benachrichtigt: %(names)s."), refused
+        )
+        if capacity is not None:
+            self.message_user(
+                request,
+                _("Die Zahl der Plätze ist jetzt %(capacity)s.") % {"capacity": capacity},
+                messages.INFO,
+            )
+        return None
+
+    @admin.action(
+        description=gettext_lazy("Bestätigungs-E-Mail erneut senden"), permissions=["change"]
+    )
+    def resend_confirmation(self, request, queryset):
+        labels = {
+            "confirm_address": _("Link zur Bestätigung der E-Mail-Adresse"),
+            "confirmed": _("Anmeldebestätigung mit Einlasscode"),
+            "waitlisted": _("Nachricht zur Warteliste"),
+        }
+        sent: dict[str, list[str]] = {}
+        refused: dict[str, list[str]] = {}
+        for registration in queryset.order_by("last_name", "first_name", "pk"):
+            try:
+                template = services.resend_confirmation(registration=registration)
+            except services.RegistrationError as error:
+                refused.setdefault(str(error.message), []).append(registration.full_name)
+                continue
+            sent.setdefault(template, []).append(registration.full_name)
+        for template, names in sent.items():
+            self.message_user(
+                request,
+                _("%(email)s erneut gesendet an: %(names)s.")
+                % {"email": labels[template], "names": ", ".join(names)},
+                messages.SUCCESS,
+            )
+        self._report(request, [], "", refused)
+
+    @admin.action(
+        description=gettext_lazy("Link zur Selbstverwaltung erneut senden"),
+        permissions=["change"],
+    )
+    def resend_link(self, request, queryset):
+        done, refused = [], {}
+        for registration in queryset.order_by("last_name", "first_name", "pk"):
+            try:
+                services.resend_link_by_organiser(registration=registration)
+            except services.RegistrationError as error:
+                refused.setdefault(str(error.message), []).append(registration.full_name)
+                continue
+            done.append(registration.full_name)
+        self._report(request, done, _("Persönlicher Link erneut gesendet an: %(names)s."), refused)
+
+    @admin.action(
+        description=gettext_lazy("Link zur Selbstverwaltung sperren und neuen senden"),
+        permissions=["change"],
+    )
+    def replace_link(self, request, queryset):
+        # For a link that reached the wrong hands: the old one stops working at once.
+        done, refused = [], {}
+        for registration in queryset.order_by("last_name", "first_name", "pk"):
+            if not registration.is_active:
+                refused.setdefault(_("nicht mehr aktiv"), []).append(registration.full_name)
+                continue
+            services.revoke_manage_link(registration=registration)
+            done.append(registration.full_name)
+        self._report(
+            request,
+            done,
+            _("Alter Link gesperrt, neuer Link gesendet an: %(names)s."),
+            refused,
+        )
+
+    @admin.action(
+        description=gettext_lazy("Auswahl als CSV exportieren (Excel)"), permissions=["view"]
+    )
+    def export_csv(self, request, queryset):
+        return self._csv_response(request, queryset.order_by("last_name", "first_name", "pk"))
+
+    # --- export of the whole filtered list -------------------------------------------------
+    def get_urls(self):
+        export_view = self.admin_site.admin_view(self.export_filtered_view)
+        return [
+            path("export/", export_view, name="registration_registration_export"),
+            *super().get_urls(),
+        ]
+
+    def export_filtered_view(self, request):
+        """The list as currently filtered and searched (all pages), as CSV."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseRedirect(
+                reverse("admin:registration_registration_changelist") + "?e=1"
+            )
+        return self._csv_response(request, changelist.get_queryset(request))
+
+    def _csv_response(self, request, queryset):
+        registrations = list(queryset)
+        # Personal data leaves the system: record who took whose data, and when.
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk,
+            queryset=registrations,
+            action_flag=CHANGE,
+            change_message=_("Als CSV exportiert (Gästeliste)"),
+        )
+        logger.info(
+            "Guest list exported as CSV by user %s: %d registrations",
+            request.user.pk,
+            len(registrations),
+        )
+        response = HttpResponse(
+            export.guest_list_csv(registrations), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{export.export_filename()}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """Django's date and time boxes without a <label> of their own: each box gets an
+    accessible name (“Anmeldung öffnet: Datum”), WCAG 4.1.2."""
+
+    def __init__(self, label, attrs=None):
+        self.label = label
+        super().__init__(attrs)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        parts = (_("Datum"), _("Uhrzeit"))
+        for subwidget, part in zip(context["widget"]["subwidgets"], parts, strict=True):
+            subwidget["attrs"]["aria-label"] = f"{self.label}: {part}"
+        return context
+
+
+class RegistrationSettingsForm(forms.ModelForm):
+    capacity = forms.IntegerField(
+        label=gettext_lazy("Plätze"),
+        min_value=0,
+        help_text=gettext_lazy(
+            "Mehr Plätze: Die Warteliste rückt sofort nach. Weniger Plätze: Niemand verliert "
+            "seinen Platz; neue Bestätigungen gibt es erst wieder unterhalb der Grenze."
+        ),
+    )
+
+    class Meta:
+        model = RegistrationSettings
+        fields = ["event", "opens_at", "closes_at", "closed_manually"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["capacity"].initial = self.instance.event.capacity
 
 
 @admin.register(RegistrationSettings)
 class RegistrationSettingsAdmin(admin.ModelAdmin):
+    form = RegistrationSettingsForm
     list_display = ["event", "opens_at", "closes_at", "closed_manually"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DateTimeField):
+            kwargs["widget"] = LabelledSplitDateTime(label=db_field.verbose_name)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Through the service, so the waiting list moves up in the same locked step.
+        promoted = services.set_capacity(event=obj.event, capacity=form.cleaned_data["capacity"])
+        if promoted:
+            self.message_user(
+                request,
+                _("%(count)d Person(en) von der Warteliste sind nachgerückt.")
+                % {"count": len(promoted)},
+            )

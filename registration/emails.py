@@ -9,24 +9,20 @@ from __future__ import annotations
 
 import datetime
 import io
-import logging
 from urllib.parse import urlsplit
 
+import icalendar
+import segno
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from registration.mail import Attachment, queue_email
 from registration.models import Registration, hash_token
-
-logger = logging.getLogger(__name__)
 
 
 def _queue_email(**kwargs):
-    try:
-        from registration.mail import queue_email
-    except ImportError:  # pragma: no cover - until the delivery app (issue 3) is merged
-        logger.warning("Email delivery app missing; not queued: %s", kwargs["template"])
-        return None
+    # One indirection, so tests can record what was queued (tests/registration/conftest.py).
     return queue_email(**kwargs)
 
 
@@ -74,18 +70,12 @@ def confirm_url(registration: Registration) -> str:
 # --- attachments ---------------------------------------------------------------------------
 
 
-def _attachment(filename: str, content: bytes, mimetype: str):
-    try:
-        from registration.mail import Attachment
-    except ImportError:  # pragma: no cover - until the delivery app (issue 3) is merged
-        from types import SimpleNamespace as Attachment
+def _attachment(filename: str, content: bytes, mimetype: str) -> Attachment:
     return Attachment(filename=filename, content=content, mimetype=mimetype)
 
 
 def calendar_file(registration: Registration) -> bytes:
     """The event as an iCalendar file (RFC 5545), times in UTC so every calendar agrees."""
-    import icalendar
-
     event = registration.event
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//E-Government-Modellkommunen//Anmeldung//DE")
@@ -107,8 +97,6 @@ def calendar_file(registration: Registration) -> bytes:
 
 def qr_code_png(registration: Registration) -> bytes:
     """The entry code as a QR code for the check-in at the door."""
-    import segno
-
     buffer = io.BytesIO()
     segno.make(registration.entry_code, error="m").save(buffer, kind="png", scale=8, border=4)
     return buffer.getvalue()

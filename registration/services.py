@@ -523,3 +523,119 @@ def delete_expired_personal_data() -> int:
         event_id__in=past_events, updated_at__lt=cutoff
     ).delete()
     return deleted
+
+
+# --- organisers (the guest list in the admin) ------------------------------------------------
+# Added by the guest-list work (issue 4, item 9). Each function is one thing an organiser
+# does to one registration; the admin only picks the registrations and reports the outcome.
+
+
+class NoSeatFree(NotPossible):
+    default_message = _(
+        "Es ist kein Platz frei. Erhöhen Sie zuerst die Zahl der Plätze oder bestätigen Sie "
+        "mit einem zusätzlichen Platz."
+    )
+
+
+def confirm_from_waiting_list_by_hand(
+    *, registration: Registration, add_seat: bool = False
+) -> tuple[Registration, int | None]:
+    """An organiser confirms a person from the waiting list out of turn.
+
+    The seat rule still holds: without a free seat this raises NoSeatFree. With
+    add_seat=True the organiser raises the capacity just enough for this one person in the
+    same step (so nobody else on the list moves up by it). Free seats are given to the
+    waiting list automatically, first come first served, so a hand confirmation normally
+    needs add_seat. Returns the registration and the new capacity (None if unchanged)."""
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        now = timezone.now()
+        _settle_locked(event, now)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status == Status.CONFIRMED and current.waitlisted_at is not None:
+            return current, None  # moved up in turn a moment ago
+        if current.status != Status.WAITING:
+            raise NotPossible(_("Diese Person steht nicht auf der Warteliste."))
+        new_capacity = None
+        free = _free_seats(event, now)
+        if free <= 0:
+            if not add_seat:
+                raise NoSeatFree()
+            new_capacity = event.capacity - free + 1
+            event.capacity = new_capacity
+            event.save(update_fields=["capacity"])
+        current.status = Status.CONFIRMED
+        current.confirmed_at = now
+        current.save(update_fields=["status", "confirmed_at", "updated_at"])
+        emails.moved_up(current)
+    return current, new_capacity
+
+
+def resend_confirmation(*, registration: Registration) -> str:
+    """Send the email that belongs to the current status again: the link to confirm the
+    address, the confirmation with ticket, or the waiting-list notice. Returns the name of
+    the email template."""
+    with transaction.atomic():
+        current = (
+            Registration.objects.select_related("event").select_for_update().get(pk=registration.pk)
+        )
+        if current.awaits_email_confirmation:
+            emails.confirm_address(current, again=True)
+            return "confirm_address"
+        if current.status == Status.CONFIRMED:
+            emails.confirmed(current)
+            return "confirmed"
+        if current.status == Status.WAITING:
+            emails.waitlisted(current)
+            return "waitlisted"
+    raise NotPossible(_("Die Anmeldung ist nicht mehr aktiv."))
+
+
+def resend_link_by_organiser(*, registration: Registration) -> None:
+    """Send the personal link again (the existing one stays valid); to an unconfirmed
+    address goes the link to confirm it first, as for “lost your link?”."""
+    with transaction.atomic():
+        current = (
+            Registration.objects.select_related("event").select_for_update().get(pk=registration.pk)
+        )
+        if not current.is_active:
+            raise NotPossible(_("Die Anmeldung ist nicht mehr aktiv."))
+        _send_link_again(current)
+
+
+def change_details_by_organiser(*, registration: Registration, data: dict) -> list[str]:
+    """An organiser corrects a person's details (and, e.g. after a typo, the address).
+    The person is told by email, at the old address too if it changed. Returns the names
+    of the changed fields."""
+    with transaction.atomic():
+        current = (
+            Registration.objects.select_related("event").select_for_update().get(pk=registration.pk)
+        )
+        if not current.is_active:
+            raise NotPossible(_("Diese Anmeldung kann nicht mehr geändert werden."))
+        fields = [*DETAIL_FIELDS, "email"]
+        changed = [f for f in fields if f in data and getattr(current, f) != data[f]]
+        if not changed:
+            return []
+        old_email = current.email
+        new_email = data.get("email", old_email).strip()
+        email_changed = new_email.lower() != old_email.lower()
+        if email_changed and (
+            Registration.objects.filter(event_id=current.event_id)
+            .active()
+            .for_email(new_email)
+            .exclude(pk=current.pk)
+            .exists()
+        ):
+            raise NotPossible(_("Mit dieser E-Mail-Adresse besteht bereits eine andere Anmeldung."))
+        for field in changed:
+            setattr(current, field, new_email if field == "email" else data[field])
+        try:
+            with transaction.atomic():
+                current.save(update_fields=[*changed, "updated_at"])
+        except IntegrityError as error:  # the address was taken a moment ago
+            raise NotPossible(
+                _("Mit dieser E-Mail-Adresse besteht bereits eine andere Anmeldung.")
+            ) from error
+        emails.changed(current, old_email=old_email if email_changed else None)
+    return changed

@@ -2,7 +2,8 @@
 refusal into a translated page with the fitting status code.
 
 Pages behind a personal link (confirm, manage, email change) never change anything on GET
-(mail scanners follow links) and are sent with no referrer, no indexing and no caching.
+(mail scanners follow links) and are sent with no referrer to other sites, no indexing and
+no caching.
 """
 
 from __future__ import annotations
@@ -56,7 +57,9 @@ def private_page(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on the
+        # page's own POST forms (confirm, cancel), which Django's CSRF check rejects (403).
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "private, no-store, max-age=0"
         return response

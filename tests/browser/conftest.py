@@ -3,6 +3,8 @@
 Every test in this folder is skipped with a reason where Chromium is absent. The checks
 themselves live in tests/browser/helpers.py."""
 
+import io
+
 import pytest
 
 from tests.browser.helpers import WCAG_21_AA, assert_no_axe_violations  # noqa: F401
@@ -30,11 +32,10 @@ class Site:
 
 @pytest.fixture
 def site(live_server, transactional_db):
-    from programme.seed import load_event
-    from programme.seed_programme import load_programme
+    """The live server with the seeded event, pages and programme, as `make run` has it."""
+    from django.core.management import call_command
 
-    load_event()
-    load_programme()
+    call_command("load_event", stdout=io.StringIO())
     return Site(live_server.url)
 
 

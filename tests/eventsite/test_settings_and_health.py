@@ -115,3 +115,15 @@ def test_deployment_checklist_passes_in_production_settings(site_url):
     )  # fmt: skip
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_public_pages_send_a_strict_content_security_policy(client, event):
+    policy = client.get("/").headers["Content-Security-Policy"]
+
+    assert "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_admin_keeps_its_own_inline_assets(admin_client):
+    assert "Content-Security-Policy" not in admin_client.get("/admin/").headers

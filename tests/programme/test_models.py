@@ -3,6 +3,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisDjangoTestCase
 
 from programme.models import Session, Speaker
 from tests.conftest import requires_postgresql
@@ -123,3 +126,29 @@ def test_full_name_and_affiliation():
 def test_session_duration_in_minutes():
     assert Session(start=at(10), end=at(11, 30)).duration == datetime.timedelta(minutes=90)
     assert Session(start=at(10), end=at(11, 30)).duration_minutes == 90
+
+
+# Five-minute slots between 08:00 and 12:00; (start slot, length in slots).
+slots = st.tuples(st.integers(0, 48), st.integers(1, 12))
+
+
+class TestOverlapRuleAgainstPlainIntervals(HypothesisDjangoTestCase):
+    @settings(max_examples=60, deadline=None)
+    @given(first=slots, second=slots, same_location=st.booleans())
+    def test_clean_refuses_exactly_the_overlapping_pairs(self, first, second, same_location):
+        def interval(slot):
+            start = at(8) + datetime.timedelta(minutes=5 * slot[0])
+            return start, start + datetime.timedelta(minutes=5 * slot[1])
+
+        (start_a, end_a), (start_b, end_b) = interval(first), interval(second)
+        SessionFactory(location_de="Saal", start=start_a, end=end_a)
+        candidate = SessionFactory.build(
+            location_de="Saal" if same_location else "Foyer", start=start_b, end=end_b
+        )
+        overlaps = same_location and start_a < end_b and start_b < end_a
+
+        if overlaps:
+            with pytest.raises(ValidationError):
+                candidate.full_clean()
+        else:
+            candidate.full_clean()

@@ -263,3 +263,10 @@ def test_reseeding_updates_the_privacy_text_an_earlier_version_seeded(event):
     seed_pages()
 
     assert Page.objects.get(slug=Page.Slug.PRIVACY).body_de == PAGES[Page.Slug.PRIVACY].body_de
+
+
+def test_organisers_can_neither_add_nor_delete_the_fixed_pages(admin_client, event):
+    page = Page.objects.get(slug=Page.Slug.IMPRINT)
+
+    assert admin_client.get("/admin/programme/page/add/").status_code == 403
+    assert admin_client.get(f"/admin/programme/page/{page.pk}/delete/").status_code == 403

@@ -20,7 +20,10 @@ def test_german_page_answers_with_event_facts(client, event, name):
     html = response.content.decode()
     assert '<html lang="de">' in html
     assert "22.09.2016" in html
+    assert "Presse- und Besucherzentrum des Bundespresseamts" in html
     assert "Reichstagufer 14" in html
+    assert "Bundesministerium des Innern (BMI)" in html
+    assert "Hochschule Harz" in html
     assert 'href="/en' in html  # the language switch
 
 
@@ -36,6 +39,8 @@ def test_english_page_answers_under_en_prefix(client, event, name):
     assert '<html lang="en">' in html
     assert "22.09.2016" in html
     assert "Press and Visitor Centre of the Federal Press Office" in html
+    assert "Federal Ministry of the Interior (BMI)" in html
+    assert "Harz University of Applied Sciences" in html
 
 
 def test_language_switch_keeps_the_page(client, event):
