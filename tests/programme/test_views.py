@@ -92,6 +92,7 @@ def test_english_programme_is_english(client, event):
     assert "Greetings" in html
     assert 'href="/en/programm/grussworte/"' in html
     assert "Schedule on 22.09.2016" in html
+    assert "Thursday, 22 September 2016" in html
 
 
 def test_session_page_shows_abstract_speakers_and_venue(client, event):
