@@ -175,8 +175,12 @@ def cancelled(registration: Registration, *, previous_status: str):
     )
 
 
-def hold_expired(registration: Registration):
-    return _queue(registration, "hold_expired", {"form_url": absolute_url(registration, "form")})
+def hold_expired(registration: Registration, *, held_seat: bool = True):
+    return _queue(
+        registration,
+        "hold_expired",
+        {"form_url": absolute_url(registration, "form"), "held_seat": held_seat},
+    )
 
 
 def confirm_new_address(registration: Registration):

@@ -171,10 +171,11 @@ def _settle_locked(
     Returns (expired, promoted)."""
     expired = []
     for registration in Registration.objects.filter(event=event).lapsed(now).order_by("pk"):
+        held_seat = registration.status == Status.HELD
         registration.status = Status.EXPIRED
         registration.hold_expires_at = None
         registration.save(update_fields=["status", "hold_expires_at", "updated_at"])
-        emails.hold_expired(registration)
+        emails.hold_expired(registration, held_seat=held_seat)
         expired.append(registration)
     return expired, _promote_locked(event, now)
 

@@ -24,7 +24,8 @@ CASES = [
     ("changed", {"manage_url": "https://x/m/", "to_old_address": True}),
     ("cancelled", {"was_waiting": False, "form_url": "https://x/"}),
     ("cancelled", {"was_waiting": True, "form_url": "https://x/"}),
-    ("hold_expired", {"form_url": "https://x/"}),
+    ("hold_expired", {"form_url": "https://x/", "held_seat": True}),
+    ("hold_expired", {"form_url": "https://x/", "held_seat": False}),
     ("confirm_new_address", {"confirm_url": "https://x/e/"}),
     ("your_link", {"manage_url": "https://x/m/"}),
 ]
