@@ -211,8 +211,8 @@ class TestBadInput:
         tree = html.fromstring(response.content)
         email_input = tree.xpath('//input[@name="email"]')[0]
         assert email_input.get("aria-invalid") == "true"
-        assert "id_email_errors" in email_input.get("aria-describedby")
-        assert tree.xpath('//*[@id="id_email_errors"]')
+        assert "id_email_error" in email_input.get("aria-describedby")
+        assert tree.xpath('//*[@id="id_email_error"]')
 
     def test_model_municipality_required_for_that_category(self, client, event):
         response = self.post(client, category="model_municipality")
