@@ -116,13 +116,6 @@ def test_admin_index_is_accessible(site, organiser_page):
 ADMIN_UPSTREAM_FAULTS = {
     ".help-tooltip.search-label-icon": "SelectFilter2.js puts aria-label on a plain <span> "
     "(the filter_horizontal permission picker of users and groups)",
-    "p.datetime input": "AdminSplitDateTime labels its date and time inputs with plain "
-    "text inside a fieldset, not with <label for>",
-    ".tabular td.field-order input, .tabular td select, .tabular td input[type='text']": (
-        "TabularInline names its inputs only by the column header, without <label>"
-    ),
-    ".select2-selection, .select2-selection__rendered": "the autocomplete widget (Select2) "
-    "of autocomplete_fields gives its combobox no accessible name inside tabular inlines",
 }
 
 
