@@ -256,7 +256,9 @@ class TestLinks:
         assert "Ihre Anmeldung ist bestätigt" in response.content.decode()
         assert Registration.objects.get().status == Status.CONFIRMED
 
-    def test_private_pages_send_no_referrer_elsewhere_no_index_no_cache(self, client, event, queued):
+    def test_private_pages_send_no_referrer_elsewhere_no_index_no_cache(
+        self, client, event, queued
+    ):
         client.post("/anmeldung/", FORM)
         client.post(self.confirm_path(queued))
         manage = path_of(queued[-1]["context"]["manage_url"])
