@@ -102,6 +102,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
                     "message_id",
                     "headers",
                     "lease_expires_at",
+                    "claimed_by",
                 ],
             },
         ),

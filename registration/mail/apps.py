@@ -7,3 +7,6 @@ class MailConfig(AppConfig):
     label = "mail"
     verbose_name = _("E-Mail-Versand")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from registration.mail import checks  # noqa: F401 (registers the system checks)

@@ -129,7 +129,9 @@ def _delivery_connection():
     return get_connection(backend, fail_silently=False)
 
 
-def claim_batch(*, batch_size: int, now: datetime, token: uuid.UUID) -> list[OutgoingEmail]:
+def claim_batch(
+    *, batch_size: int, now: datetime, token: uuid.UUID, worker: str = ""
+) -> list[OutgoingEmail]:
     """Take up to batch_size due messages for this worker and commit the claim."""
     lease_until = now + timedelta(seconds=settings.EMAIL_LEASE_SECONDS)
     give_up_before = now - timedelta(hours=settings.EMAIL_RETRY_HOURS)
@@ -152,6 +154,7 @@ def claim_batch(*, batch_size: int, now: datetime, token: uuid.UUID) -> list[Out
                     - timedelta(seconds=settings.EMAIL_LEASE_SECONDS),
                     finished_at=now,
                     outcome=DeliveryAttempt.Outcome.INTERRUPTED,
+                    worker=email.claimed_by,
                     error="The worker holding this message stopped reporting before its "
                     "lease ran out (killed or hung); the message is sent again.",
                 )
@@ -171,7 +174,10 @@ def claim_batch(*, batch_size: int, now: datetime, token: uuid.UUID) -> list[Out
                 )
                 claimed = [email for email in claimed if email not in hopeless]
         OutgoingEmail.objects.filter(pk__in=[email.pk for email in claimed]).update(
-            status=OutgoingEmail.Status.SENDING, lease_expires_at=lease_until, claim_token=token
+            status=OutgoingEmail.Status.SENDING,
+            lease_expires_at=lease_until,
+            claim_token=token,
+            claimed_by=worker,
         )
     for email in claimed:
         email.status = OutgoingEmail.Status.SENDING
@@ -280,7 +286,7 @@ def deliver_batch(
     token = uuid.uuid4()
     worker = worker_name()
     report = DeliveryReport()
-    claimed = claim_batch(batch_size=batch_size, now=now, token=token)
+    claimed = claim_batch(batch_size=batch_size, now=now, token=token, worker=worker)
     if not claimed:
         return report
     attachments = defaultdict(list)

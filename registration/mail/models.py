@@ -71,6 +71,12 @@ class OutgoingEmail(models.Model):
         ),
     )
     claim_token = models.UUIDField(_("Reservierungsschlüssel"), null=True, blank=True)
+    claimed_by = models.CharField(
+        _("Versandprozess"),
+        max_length=200,
+        blank=True,
+        help_text=_("Rechner und Prozessnummer des Versandprozesses, der sie zuletzt übernahm."),
+    )
     last_error = models.TextField(_("letzter Fehler"), blank=True)
     sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
     created_at = models.DateTimeField(_("angelegt"), default=timezone.now, db_index=True)

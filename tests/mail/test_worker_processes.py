@@ -3,6 +3,7 @@
 These tests commit data (transaction=True) so that a separate worker process sees it."""
 
 import signal
+import socket
 from collections import Counter
 
 import pytest
@@ -52,7 +53,10 @@ def test_worker_killed_mid_batch_loses_nothing_after_a_restart(
     # Only the message on the wire at the moment of the kill can arrive twice: the server
     # may have accepted it before the worker could record that. SMTP allows no better.
     assert sum(received.values()) - len(received) <= 1
-    assert DeliveryAttempt.objects.filter(outcome="interrupted").exists()
+    interrupted = DeliveryAttempt.objects.filter(outcome="interrupted")
+    assert interrupted.exists()
+    # The record names the worker that died (host:pid), for the organisers' admin.
+    assert {attempt.worker for attempt in interrupted} == {f"{socket.gethostname()}:{worker.pid}"}
 
 
 @pytest.mark.django_db(transaction=True)
