@@ -261,7 +261,6 @@ class RegistrationAdmin(admin.ModelAdmin):
             **(extra_context or {}),
             "seat_status": services.seat_status(event) if event else None,
             "event": event,
-            "registration_window": RegistrationSettings.for_event(event) if event else None,
             "can_export": self.has_view_permission(request),
         }
         return super().changelist_view(request, extra_context)
