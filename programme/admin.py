@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
-from django.db import transaction
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.db import models, transaction
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -98,12 +100,31 @@ class PageAdmin(TranslationAdmin):
         return has_open_placeholders(page.body_de) or has_open_placeholders(page.body_en)
 
 
-class SessionSpeakerInline(admin.TabularInline):
+class NamedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete with a visible placeholder: select2 names its combobox after
+    the shown text, and an empty one leaves screen readers with no name (WCAG 4.1.2)."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
+        attrs["data-placeholder"] = _("Person suchen …")
+        return attrs
+
+
+class SessionSpeakerInline(admin.StackedInline):
+    # Stacked, not tabular: every field gets its own <label>; table headers do not
+    # label inputs for screen readers.
+    # No empty row up front: select2 gives an empty autocomplete box no accessible name
+    # (an upstream fault); organisers add a row with "Weitere … hinzufügen".
     model = SessionSpeaker
-    extra = 1
+    extra = 0
     autocomplete_fields = ["speaker"]
-    fields = ["speaker", "role", "order"]
+    fields = [("speaker", "role", "order")]
     ordering = ["order", "pk"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "speaker":
+            kwargs["widget"] = NamedAutocompleteSelect(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class SessionInline(admin.TabularInline):
@@ -121,8 +142,21 @@ class SessionInline(admin.TabularInline):
         return False
 
 
+class DateTimeLocalInput(forms.DateTimeInput):
+    """One native date-and-time input with its own label, instead of the admin's split
+    date and time boxes, whose second box has no label (WCAG 4.1.2) and needs JavaScript."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"step": 300, **(attrs or {})}, format="%Y-%m-%dT%H:%M")
+
+
 @admin.register(Session)
 class SessionAdmin(TranslationAdmin):
+    formfield_overrides = {
+        models.DateTimeField: {"form_class": forms.DateTimeField, "widget": DateTimeLocalInput},
+    }
     list_display = ["start", "end", "title", "kind", "location", "time_confirmed", "people"]
     list_display_links = ["title"]
     list_filter = ["kind", "time_confirmed", "location"]
@@ -169,7 +203,6 @@ class SpeakerAdmin(TranslationAdmin):
     search_fields = ["name", "organisation_de", "organisation_en", "position_de", "slug"]
     list_filter = [HasPhotoFilter, "session_roles__role", "session_roles__session__kind"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["user"]
     readonly_fields = ["photo_preview"]
     inlines = [SessionInline]
     fieldsets = [

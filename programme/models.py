@@ -214,6 +214,18 @@ class Speaker(models.Model):
         return ", ".join(part for part in (self.position, self.organisation) if part)
 
     @property
+    def is_unnamed(self) -> bool:
+        """ "N. N." (nomen nescio): a place on the programme whose person is not known yet."""
+        return self.name.replace(" ", "").upper() == "N.N."
+
+    @property
+    def sort_key(self) -> tuple:
+        """Lists go by surname, as German programmes do; unnamed places come last."""
+        words = self.name.split()
+        surname = words[-1] if words else ""
+        return (self.is_unnamed, surname.casefold(), self.name.casefold(), self.organisation or "")
+
+    @property
     def initials(self) -> str:
         """Up to two letters for the placeholder when there is no photo."""
         words = [word for word in self.name.replace("-", " ").split() if word[:1].isalpha()]

@@ -153,7 +153,7 @@ Wenn Sie sich anmelden, speichern wir:
 
 ## Empfänger
 
-Ihre Angaben sehen nur die Personen, die die Veranstaltung organisieren, und nur soweit sie sie für ihre Aufgabe brauchen. Auf der Teilnehmendenliste stehen nur Personen, die dem zugestimmt haben, und nur mit Name und Organisation. Für den Betrieb der Website und den Versand der E-Mails setzen wir Dienstleister ein, die in unserem Auftrag und nach unseren Weisungen handeln (Artikel 28 DSGVO):
+Ihre Angaben sehen nur die Personen, die die Veranstaltung organisieren, und nur soweit sie sie für ihre Aufgabe brauchen. Auf der Teilnehmendenliste stehen nur Personen, die dem zugestimmt haben, und nur mit Name und Organisation. Diese Liste erhalten die Gäste der Veranstaltung. Für den Betrieb der Website und den Versand der E-Mails setzen wir Dienstleister ein, die in unserem Auftrag und nach unseren Weisungen handeln (Artikel 28 DSGVO):
 [Hosting- und E-Mail-Dienstleister mit Sitz – bitte eintragen]
 Wir übermitteln keine Daten in Länder außerhalb der Europäischen Union.
 
@@ -211,7 +211,7 @@ When you register, we store:
 
 ## Recipients
 
-Only the people who organise the event see your data, and only as far as their task needs it. The participant list shows only people who agreed to it, and only with name and organisation. To run the website and send emails we use service providers who act on our behalf and on our instructions (Article 28 GDPR):
+Only the people who organise the event see your data, and only as far as their task needs it. The participant list shows only people who agreed to it, and only with name and organisation. The guests of the event receive this list. To run the website and send emails we use service providers who act on our behalf and on our instructions (Article 28 GDPR):
 [Hosting and email providers with their location – please fill in]
 We transfer no data to countries outside the European Union.
 
@@ -636,6 +636,8 @@ SUPERSEDED_DEFAULTS: frozenset[str] = frozenset(
         "2a1098a0cd6e6c2ee843522eeba6813fcf3e38e268d288264895c8ce78ca9a29",  # skeleton: '[PLATZHALTER: vom Betreiber zu ergänzen]'
         "aa7fc8d63f495ce8bdd6afea5ef89a98eb13eb6c128bacca8cf7a99c08318e04",  # privacy, German, before the email retention period
         "e1b3eeacafdc7b09a7cb58195c1a60f5bcc83ca082de9bc30b22e11d45421e80",  # privacy, English, before the email retention period
+        "466754898dd4e6a5edc03fa68e0235a7d770a3374cb8a672aa404eb383bb3fe6",  # privacy, German, before naming who receives the participant list
+        "ea22daa4cec0b77b3f9e43f3540a39c5f4c243335a7822d443f3ecbc4d106b2e",  # privacy, English, before naming who receives the participant list
     }
 )
 

@@ -73,7 +73,8 @@ def session_detail(request, slug: str):
 
 @require_safe
 def speakers(request):
-    return render(request, "programme/speakers.html", {"speakers": Speaker.objects.with_sessions()})
+    speakers = sorted(Speaker.objects.with_sessions(), key=lambda speaker: speaker.sort_key)
+    return render(request, "programme/speakers.html", {"speakers": speakers})
 
 
 @require_safe

@@ -276,10 +276,32 @@ class RegistrationAdmin(admin.ModelAdmin):
             self.message_user(request, error.message, messages.ERROR)
 
     # --- actions ---------------------------------------------------------------------------
-    def _report(self, request, done: list[str], done_text: str, refused: dict[str, list[str]]):
-        """One message per outcome, naming the people: organisers see who got what."""
+    def _require(self, request, permission: str) -> None:
+        # Django offers an action only to those with its permission; checked again here so
+        # that no crafted POST reaches a service without it.
+        if not getattr(self, f"has_{permission}_permission")(request):
+            raise PermissionDenied
+
+    def _report(
+        self,
+        request,
+        done: list[Registration],
+        done_text: str,
+        refused: dict[str, list[str]],
+        log_message: str = "",
+    ):
+        """One message per outcome, naming the people: organisers see who got what. What
+        was done is also written to each person's history (admin log)."""
         if done:
-            self.message_user(request, done_text % {"names": ", ".join(done)}, messages.SUCCESS)
+            names = ", ".join(r.full_name for r in done)
+            self.message_user(request, done_text % {"names": names}, messages.SUCCESS)
+            if log_message:
+                LogEntry.objects.log_actions(
+                    user_id=request.user.pk,
+                    queryset=done,
+                    action_flag=CHANGE,
+                    change_message=log_message,
+                )
         for reason, names in refused.items():
             self.message_user(
                 request,
@@ -307,6 +329,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         description=gettext_lazy("Ausgewählte Anmeldungen stornieren"), permissions=["change"]
     )
     def cancel_registrations(self, request, queryset):
+        self._require(request, "change")
         queryset = queryset.order_by("last_name", "first_name", "pk")
         if request.POST.get("post") != "yes":
             return self._confirmation_page(
@@ -324,7 +347,7 @@ class RegistrationAdmin(admin.ModelAdmin):
                 refused.setdefault(_("nicht mehr aktiv"), []).append(registration.full_name)
                 continue
             services.cancel(registration=registration, by=Registration.CancelledBy.ORGANISER)
-            done.append(registration.full_name)
+            done.append(registration)
         self._report(
             request,
             done,
@@ -333,6 +356,7 @@ class RegistrationAdmin(admin.ModelAdmin):
                 "sind an die Warteliste gegangen."
             ),
             refused,
+            log_message=_("Storniert vom Organisationsteam"),
         )
         return None
 
@@ -341,6 +365,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def confirm_from_waiting_list(self, request, queryset):
+        self._require(request, "change")
         queryset = queryset.order_by("waitlisted_at", "pk")
         if request.POST.get("post") != "yes":
             event = Event.objects.current()
@@ -365,9 +390,13 @@ class RegistrationAdmin(admin.ModelAdmin):
                 refused.setdefault(str(error.message), []).append(registration.full_name)
                 continue
             capacity = new_capacity or capacity
-            done.append(confirmed.full_name)
+            done.append(confirmed)
         self._report(
-            request, done, _("Bestätigt und per E-Mail benachrichtigt: %(names)s."), refused
+            request,
+            done,
+            _("Bestätigt und per E-Mail benachrichtigt: %(names)s."),
+            refused,
+            log_message=_("Von der Warteliste bestätigt (außer der Reihe)"),
         )
         if capacity is not None:
             self.message_user(
@@ -381,6 +410,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         description=gettext_lazy("Bestätigungs-E-Mail erneut senden"), permissions=["change"]
     )
     def resend_confirmation(self, request, queryset):
+        self._require(request, "change")
         labels = {
             "confirm_address": _("Link zur Bestätigung der E-Mail-Adresse"),
             "confirmed": _("Anmeldebestätigung mit Einlasscode"),
@@ -394,13 +424,14 @@ class RegistrationAdmin(admin.ModelAdmin):
             except services.RegistrationError as error:
                 refused.setdefault(str(error.message), []).append(registration.full_name)
                 continue
-            sent.setdefault(template, []).append(registration.full_name)
-        for template, names in sent.items():
-            self.message_user(
+            sent.setdefault(template, []).append(registration)
+        for template, registrations in sent.items():
+            self._report(
                 request,
-                _("%(email)s erneut gesendet an: %(names)s.")
-                % {"email": labels[template], "names": ", ".join(names)},
-                messages.SUCCESS,
+                registrations,
+                _("%(email)s erneut gesendet an: %%(names)s.") % {"email": labels[template]},
+                {},
+                log_message=_("E-Mail erneut gesendet: %(email)s") % {"email": labels[template]},
             )
         self._report(request, [], "", refused)
 
@@ -409,6 +440,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def resend_link(self, request, queryset):
+        self._require(request, "change")
         done, refused = [], {}
         for registration in queryset.order_by("last_name", "first_name", "pk"):
             try:
@@ -416,14 +448,21 @@ class RegistrationAdmin(admin.ModelAdmin):
             except services.RegistrationError as error:
                 refused.setdefault(str(error.message), []).append(registration.full_name)
                 continue
-            done.append(registration.full_name)
-        self._report(request, done, _("Persönlicher Link erneut gesendet an: %(names)s."), refused)
+            done.append(registration)
+        self._report(
+            request,
+            done,
+            _("Persönlicher Link erneut gesendet an: %(names)s."),
+            refused,
+            log_message=_("Persönlichen Link erneut gesendet"),
+        )
 
     @admin.action(
         description=gettext_lazy("Link zur Selbstverwaltung sperren und neuen senden"),
         permissions=["change"],
     )
     def replace_link(self, request, queryset):
+        self._require(request, "change")
         # For a link that reached the wrong hands: the old one stops working at once.
         done, refused = [], {}
         for registration in queryset.order_by("last_name", "first_name", "pk"):
@@ -431,18 +470,20 @@ class RegistrationAdmin(admin.ModelAdmin):
                 refused.setdefault(_("nicht mehr aktiv"), []).append(registration.full_name)
                 continue
             services.revoke_manage_link(registration=registration)
-            done.append(registration.full_name)
+            done.append(registration)
         self._report(
             request,
             done,
             _("Alter Link gesperrt, neuer Link gesendet an: %(names)s."),
             refused,
+            log_message=_("Persönlichen Link gesperrt und neuen gesendet"),
         )
 
     @admin.action(
         description=gettext_lazy("Auswahl als CSV exportieren (Excel)"), permissions=["view"]
     )
     def export_csv(self, request, queryset):
+        self._require(request, "view")
         return self._csv_response(request, queryset.order_by("last_name", "first_name", "pk"))
 
     # --- export of the whole filtered list -------------------------------------------------

@@ -12,7 +12,7 @@ def render_field(field, **attrs):
     if field.help_text:
         described_by.append(f"{field.auto_id}_helptext")
     if field.errors:
-        described_by.append(f"{field.auto_id}_errors")
+        described_by.append(f"{field.auto_id}_error")
         attrs["aria-invalid"] = "true"
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)

@@ -24,10 +24,8 @@ def session_form(**overrides) -> dict:
         "kind": Session.Kind.TALK,
         "abstract_de": "",
         "abstract_en": "",
-        "start_0": "22.09.2016",
-        "start_1": "10:30",
-        "end_0": "22.09.2016",
-        "end_1": "11:30",
+        "start": "2016-09-22T10:30",
+        "end": "2016-09-22T11:30",
         "time_confirmed": "on",
         "location_de": "Saal",
         "location_en": "Hall",
@@ -69,7 +67,9 @@ def test_admin_refuses_overlapping_session_with_clear_message(organiser_client):
 
 
 def test_admin_refuses_session_ending_before_start(organiser_client):
-    response = organiser_client.post("/admin/programme/session/add/", session_form(end_1="10:00"))
+    response = organiser_client.post(
+        "/admin/programme/session/add/", session_form(end="2016-09-22T10:00")
+    )
 
     assert response.status_code == 200
     assert "muss nach seinem Beginn enden" in response.content.decode()
@@ -95,6 +95,7 @@ def test_admin_saves_session_with_speakers_in_order(organiser_client):
 
     assert response.status_code == 302
     session = Session.objects.get(slug="neuer-programmpunkt")
+    assert (session.start, session.end) == (at(10, 30), at(11, 30))
     assert [link.speaker for link in session.session_speakers.all()] == [second, first]
 
 
@@ -138,3 +139,13 @@ def test_speaker_autocomplete_finds_speakers_for_the_inline(organiser_client):
 
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Matthias Neutzner"]
+
+
+def test_session_times_are_single_labelled_native_inputs_in_berlin_time(organiser_client):
+    session = SessionFactory(start=at(10), end=at(11, 30))
+
+    html = organiser_client.get(f"/admin/programme/session/{session.pk}/change/").content.decode()
+
+    assert '<label class="required" for="id_start">Beginn:</label>' in html
+    assert 'type="datetime-local" name="start" value="2016-09-22T10:00"' in html
+    assert 'name="end" value="2016-09-22T11:30"' in html

@@ -252,10 +252,15 @@ def test_privacy_notice_states_the_email_retention_setting(client, event, settin
 
 
 def test_reseeding_updates_the_privacy_text_an_earlier_version_seeded(event):
-    earlier = PAGES[Page.Slug.PRIVACY].body_de.replace(
-        " Die E-Mails, die wir Ihnen schicken, löschen wir {email_retention_days} Tage nach dem"
-        " Versand.",
-        "",
+    # The first version had neither the email retention period nor the list's recipients.
+    earlier = (
+        PAGES[Page.Slug.PRIVACY]
+        .body_de.replace(
+            " Die E-Mails, die wir Ihnen schicken, löschen wir {email_retention_days} Tage nach"
+            " dem Versand.",
+            "",
+        )
+        .replace(" Diese Liste erhalten die Gäste der Veranstaltung.", "")
     )
     assert fingerprint(earlier) in SUPERSEDED_DEFAULTS
     Page.objects.filter(slug=Page.Slug.PRIVACY).update(body_de=earlier.replace("\n", "\r\n"))

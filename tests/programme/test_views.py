@@ -225,3 +225,14 @@ def test_timetable_row_count_matches_sessions(client, event):
     html = page(client, "/programm/")
 
     assert len(re.findall(r'<tr class="timetable-row', html)) == 5
+
+
+def test_speakers_are_listed_by_surname_with_unnamed_places_last(client, event):
+    for name in ["N. N.", "Petra Rothkranz", "Klaus Vitt", "Franz-Reinhard Habbel"]:
+        SpeakerFactory(name=name)
+
+    html = page(client, "/referierende/")
+
+    positions = [html.index(f">{name}</a>") for name in
+                 ["Franz-Reinhard Habbel", "Petra Rothkranz", "Klaus Vitt", "N. N."]]  # fmt: skip
+    assert positions == sorted(positions)

@@ -35,6 +35,25 @@ def test_raising_capacity_in_admin_moves_waiting_list_up(
 
 
 @pytest.mark.django_db
+def test_window_set_in_admin(admin_client, event):
+    response = admin_client.post(
+        "/admin/registration/registrationsettings/add/",
+        {
+            "event": event.pk,
+            "opens_at_0": "14.06.2016",
+            "opens_at_1": "09:00",
+            "closes_at_0": "15.09.2016",
+            "closes_at_1": "23:59",
+            "capacity": "200",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    window = RegistrationSettings.objects.get(event=event)
+    assert window.closes_at.isoformat() == "2016-09-15T21:59:00+00:00"
+    assert window.state() == "closed"
+
+
+@pytest.mark.django_db
 def test_guest_list_admin_pages_load(admin_client, event, confirmed_registration):
     registration = confirmed_registration("a@example.org")
     assert admin_client.get("/admin/registration/registration/").status_code == 200

@@ -199,6 +199,8 @@ class TestActions:
         assert templates_of(queued) == ["cancelled", "moved_up"]
         assert [m["to"] for m in queued] == ["bernd@example.org", "dora@example.org"]
         assert any("Bernd Bäcker" in m and "Storniert" in m for m in messages_of(response))
+        history = LogEntry.objects.get(object_id=str(bernd.pk))
+        assert history.change_message == "Storniert vom Organisationsteam"
 
     def test_cancel_leaves_cancelled_ones_alone_and_says_so(self, admin_client, full_house, queued):
         anna = full_house["anna"]

@@ -211,8 +211,8 @@ class TestBadInput:
         tree = html.fromstring(response.content)
         email_input = tree.xpath('//input[@name="email"]')[0]
         assert email_input.get("aria-invalid") == "true"
-        assert "id_email_errors" in email_input.get("aria-describedby")
-        assert tree.xpath('//*[@id="id_email_errors"]')
+        assert "id_email_error" in email_input.get("aria-describedby")
+        assert tree.xpath('//*[@id="id_email_error"]')
 
     def test_model_municipality_required_for_that_category(self, client, event):
         response = self.post(client, category="model_municipality")
@@ -256,9 +256,7 @@ class TestLinks:
         assert "Ihre Anmeldung ist bestätigt" in response.content.decode()
         assert Registration.objects.get().status == Status.CONFIRMED
 
-    def test_private_pages_send_no_referrer_elsewhere_no_index_no_cache(
-        self, client, event, queued
-    ):
+    def test_private_pages_leak_no_referrer_no_index_no_cache(self, client, event, queued):
         client.post("/anmeldung/", FORM)
         client.post(self.confirm_path(queued))
         manage = path_of(queued[-1]["context"]["manage_url"])
