@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from registration.models import Registration
+from registration.services import DETAIL_FIELDS
 
 # Fields on one line must not hold markup or line breaks; names in any script are fine.
 FORBIDDEN_IN_LINE = set("<>")
@@ -56,18 +57,7 @@ class DetailsForm(forms.ModelForm):
 
     class Meta:
         model = Registration
-        fields = [
-            "salutation",
-            "academic_title",
-            "first_name",
-            "last_name",
-            "organisation",
-            "position",
-            "category",
-            "model_municipality",
-            "accessibility_needs",
-            "participant_list_consent",
-        ]
+        fields = list(DETAIL_FIELDS)
         labels = {
             "salutation": _("Anrede (freiwillig)"),
             "academic_title": _("Akademischer Titel (freiwillig)"),

@@ -21,12 +21,8 @@ def render_field(field, **attrs):
     return field.as_widget(attrs=attrs)
 
 
-@register.inclusion_tag("registration/includes/seat_status.html", takes_context=True)
-def seat_status(context, event=None):
-    """Live seat status with the call to register, for the home page."""
-    event = event or context.get("event")
-    return {
-        "event": event,
-        "seats": current_seat_status(event) if event else None,
-        "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
-    }
+@register.simple_tag
+def current_seats(event):
+    """The live seat status (SeatStatus) for `{% current_seats event as seats %}`: the home
+    page shows it and words its call to register by it."""
+    return current_seat_status(event) if event else None

@@ -96,7 +96,7 @@ class TestSignUpPage:
 
         page = client.get("/anmeldung/")
         assert "Die Anmeldung ist geschlossen" in page.content.decode()
-        assert "<form" not in page.content.decode().split("<main")[1].split("lost")[0] or True
+        assert not html.fromstring(page.content).xpath("//form[.//input[@name='email']]")
         response = client.post("/anmeldung/", FORM)
         assert response.status_code == 403
         assert Registration.objects.count() == 0
@@ -125,6 +125,21 @@ class TestSignUpPage:
         register("a@example.org")
         content = client.get("/").content.decode()
         assert "Noch 199 von 200 Plätzen frei." in content
+        assert "Jetzt anmelden" in content
+
+    def test_home_page_call_to_register_follows_the_seat_status(self, client, event, register):
+        services.set_capacity(event=event, capacity=1)
+        register("a@example.org")
+        full = client.get("/").content.decode()
+        assert "Auf die Warteliste" in full
+        assert "Jetzt anmelden" not in full
+
+        RegistrationSettings.objects.update_or_create(
+            event=event, defaults={"closed_manually": True}
+        )
+        closed = client.get("/").content.decode()
+        assert "Die Anmeldung ist geschlossen." in closed
+        assert not html.fromstring(closed).xpath("//main//a[contains(@href, '/anmeldung/')]")
 
 
 @pytest.mark.django_db

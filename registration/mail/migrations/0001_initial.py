@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('programme', '0002_page_sign_language_video'),
-        ('registration', '0001_initial'),
+        ('registration', '0002_registration_details_and_seats'),
     ]
 
     operations = [
