@@ -204,6 +204,20 @@ def assert_focus_order_is_sensible(stops: Iterable[FocusStop], url: str = "") ->
     assert not invisible, f"{url}: focus is not visible on {invisible}"
 
 
+def assert_focus_moves_to(page, element_id: str, timeout: float = 5_000) -> None:
+    """Focus lands on the element, e.g. through `autofocus`, which Chromium applies a
+    moment after the page has loaded (hence waiting rather than looking once)."""
+    try:
+        page.wait_for_function(
+            "(id) => document.activeElement && document.activeElement.id === id",
+            arg=element_id,
+            timeout=timeout,
+        )
+    except Exception as error:  # Playwright's TimeoutError
+        focused = page.evaluate("() => document.activeElement && document.activeElement.outerHTML")
+        raise AssertionError(f"focus is not on #{element_id} but on {focused[:120]}") from error
+
+
 def assert_skip_link_works(page) -> None:
     """The first Tab shows the skip link; Enter moves focus into the main content."""
     page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")

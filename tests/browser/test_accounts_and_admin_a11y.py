@@ -7,6 +7,7 @@ import pytest
 
 from tests.browser.helpers import (
     assert_errors_announced,
+    assert_focus_moves_to,
     assert_focus_order_is_sensible,
     assert_no_axe_violations,
     assert_reflows,
@@ -42,7 +43,7 @@ def test_login_errors_are_summarised_focused_and_tied_to_their_fields(site, page
     page.get_by_role("button", name=re.compile("^(Einloggen|Log in)$")).click()
 
     assert set(assert_errors_announced(page)) == {"id_login", "id_password"}
-    assert page.evaluate("() => document.activeElement.id") == "error-summary"
+    assert_focus_moves_to(page, "error-summary")
     assert page.title().startswith(("Fehler", "Error"))
     assert_no_axe_violations(page, f"login with errors ({language})")
     # The link in the summary takes the keyboard user to the field.
@@ -90,7 +91,7 @@ def test_admin_login_is_accessible(site, page, language):
     assert_reflows(page, url)
 
     page.get_by_role("button").last.click()
-    assert page.evaluate("() => document.activeElement.id") == "error-summary"
+    assert_focus_moves_to(page, "error-summary")
     assert page.locator("#error-summary").get_attribute("role") == "alert"
     assert_no_axe_violations(page, f"admin login with errors ({language})")
 

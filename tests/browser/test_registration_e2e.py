@@ -10,6 +10,7 @@ import pytest
 
 from tests.browser.helpers import (
     assert_errors_announced,
+    assert_focus_moves_to,
     assert_focus_order_is_sensible,
     assert_no_axe_violations,
     assert_reflows,
@@ -103,7 +104,7 @@ def test_form_errors_are_announced_and_accessible(mail_site, page):
     invalid = assert_errors_announced(page)
     assert {"id_first_name", "id_last_name", "id_email", "id_privacy_consent"} <= set(invalid)
     assert page.title().startswith("Fehler")
-    assert page.evaluate("() => document.activeElement.id") == "error-summary"
+    assert_focus_moves_to(page, "error-summary")
     assert_no_axe_violations(page, "registration form with errors")
     # What was typed stays, so nobody has to start again.
     assert page.locator("#id_email").input_value() == "keine-adresse"
