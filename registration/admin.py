@@ -55,6 +55,26 @@ class AccessibilityNeedsFilter(admin.SimpleListFilter):
         return queryset
 
 
+# Shown in the change form but changed only through the services (the list's actions).
+STATE_FIELDS = [
+    "event",
+    "status",
+    "waiting_position",
+    "entry_code_grouped",
+    "created_at",
+    "updated_at",
+    "hold_expires_at",
+    "email_confirmed_at",
+    "waitlisted_at",
+    "confirmed_at",
+    "cancelled_at",
+    "cancelled_by",
+    "checked_in_at",
+    "pending_email",
+]
+CONSENT_FIELDS = ["privacy_consent_version", "privacy_consented_at"]
+
+
 class RegistrationAdminForm(forms.ModelForm):
     class Meta:
         model = Registration
@@ -130,49 +150,14 @@ class RegistrationAdmin(admin.ModelAdmin):
         ),
         (
             gettext_lazy("Status (ändert sich nur über die Aktionen der Liste)"),
-            {
-                "fields": [
-                    "event",
-                    "status",
-                    "waiting_position",
-                    "entry_code_grouped",
-                    "created_at",
-                    "updated_at",
-                    "hold_expires_at",
-                    "email_confirmed_at",
-                    "waitlisted_at",
-                    "confirmed_at",
-                    "cancelled_at",
-                    "cancelled_by",
-                    "checked_in_at",
-                    "pending_email",
-                ]
-            },
+            {"fields": STATE_FIELDS},
         ),
         (
             gettext_lazy("Einwilligung"),
-            {"fields": ["privacy_consent_version", "privacy_consented_at"]},
+            {"fields": CONSENT_FIELDS},
         ),
     ]
-    readonly_fields = [
-        "language",
-        "event",
-        "status",
-        "waiting_position",
-        "entry_code_grouped",
-        "created_at",
-        "updated_at",
-        "hold_expires_at",
-        "email_confirmed_at",
-        "waitlisted_at",
-        "confirmed_at",
-        "cancelled_at",
-        "cancelled_by",
-        "checked_in_at",
-        "pending_email",
-        "privacy_consent_version",
-        "privacy_consented_at",
-    ]
+    readonly_fields = ["language", *STATE_FIELDS, *CONSENT_FIELDS]
 
     # --- columns ---------------------------------------------------------------------------
     @admin.display(description=gettext_lazy("Name"), ordering="last_name")
