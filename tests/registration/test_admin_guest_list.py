@@ -202,6 +202,25 @@ class TestActions:
         history = LogEntry.objects.get(object_id=str(bernd.pk))
         assert history.change_message == "Storniert vom Organisationsteam"
 
+    def test_cancel_confirmation_lists_who_stays_unchanged_and_keeps_the_selection(
+        self, admin_client, full_house
+    ):
+        anna, bernd = full_house["anna"], full_house["bernd"]
+        services.cancel(registration=anna)
+
+        page = admin_client.post(
+            CHANGELIST,
+            {"action": "cancel_registrations", "_selected_action": [anna.pk, bernd.pk]},
+        )
+
+        content = page.content.decode()
+        unchanged = content.split("Nicht mehr aktiv, bleiben unverändert:")[1]
+        assert "Anna Adler" in unchanged
+        assert "Bernd Bäcker" not in unchanged
+        for registration in (anna, bernd):
+            assert f'name="_selected_action" value="{registration.pk}"' in content
+        assert 'name="action" value="cancel_registrations"' in content
+
     def test_cancel_leaves_cancelled_ones_alone_and_says_so(self, admin_client, full_house, queued):
         anna = full_house["anna"]
         services.cancel(registration=anna)
