@@ -121,7 +121,7 @@ def browser_with_csrf_cookie() -> tuple[Client, str]:
 @pytest.mark.parametrize("path", ["/anmeldung/", "/anmeldung/link-vergessen/", "/en/anmeldung/"])
 def test_form_post_in_other_charset_gets_translated_400(event, path, content_type):
     client, token = browser_with_csrf_cookie()
-    body = "email=j%FCrgen@example.org&first_name=J%FCrgen".encode()
+    body = b"email=j%FCrgen@example.org&first_name=J%FCrgen"
 
     response = client.generic(
         "POST", path, body, content_type=content_type, headers={"x-csrftoken": token}
