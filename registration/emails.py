@@ -16,6 +16,7 @@ import segno
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import pgettext
 
 from registration.mail import Attachment, queue_email
 from registration.models import Registration, hash_token
@@ -103,13 +104,15 @@ def qr_code_png(registration: Registration) -> bytes:
 
 
 def _ticket_attachments(registration: Registration):
+    # File names are part of what the reader sees: in their language.
+    with translation.override(registration.language):
+        calendar_name = pgettext("file name", "veranstaltung.ics")
+        code_name = pgettext("file name", "einlasscode-%(code)s.png") % {
+            "code": registration.entry_code_display
+        }
     return [
-        _attachment("veranstaltung.ics", calendar_file(registration), "text/calendar"),
-        _attachment(
-            f"einlasscode-{registration.entry_code_display}.png",
-            qr_code_png(registration),
-            "image/png",
-        ),
+        _attachment(calendar_name, calendar_file(registration), "text/calendar"),
+        _attachment(code_name, qr_code_png(registration), "image/png"),
     ]
 
 
