@@ -85,9 +85,7 @@ class TestEmailChangeLimits:
         )
         assert templates_of(queued).count("confirm_new_address") == 3
 
-    def test_mail_to_new_address_carries_no_name_the_requester_chose(
-        self, confirmed_registration
-    ):
+    def test_mail_to_new_address_carries_no_name_the_requester_chose(self, confirmed_registration):
         registration = confirmed_registration("erika@example.org", first_name=SPAM_NAME)
         services.request_email_change(
             registration=registration, new_email="stranger@example.net", ip="198.51.100.1"
@@ -139,9 +137,7 @@ def submit(event, email, ip, **details):
 
 @pytest.mark.django_db
 class TestHoldsPerClient:
-    def test_one_client_holds_at_most_the_cap_then_registers_without_a_seat(
-        self, event, settings
-    ):
+    def test_one_client_holds_at_most_the_cap_then_registers_without_a_seat(self, event, settings):
         settings.REGISTRATION_HOLDS_PER_CLIENT = 3
         statuses = [submit(event, f"p{n}@example.org", "203.0.113.7").status for n in range(6)]
 
