@@ -5,7 +5,7 @@ import json
 import uuid
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from registration import checkin, services
@@ -17,8 +17,9 @@ Outcome = CheckIn.Outcome
 
 @pytest.fixture
 def door_user(db):
-    user = User.objects.create_user("anna", password="pw-door-123", first_name="Anna",
-                                    last_name="Pförtner", is_staff=True)
+    user = User.objects.create_user(
+        "anna", password="pw-door-123", first_name="Anna", last_name="Pförtner", is_staff=True
+    )
     user.groups.add(Group.objects.get(name="Einlass"))
     return user
 
@@ -175,7 +176,13 @@ def test_snapshot_holds_only_what_the_door_needs(door, event, guest):
     assert data["counts"] == {"checked_in": 0, "expected": 1}
     [entry] = data["guests"]
     assert set(entry) == {
-        "id", "name", "last_name", "organisation", "code", "refusal", "checked_in_at",
+        "id",
+        "name",
+        "last_name",
+        "organisation",
+        "code",
+        "refusal",
+        "checked_in_at",
         "checked_in_by",
     }
     assert entry["code"] == guest.entry_code
@@ -191,8 +198,11 @@ def _sync(door, *items):
 
 
 def test_sync_is_idempotent_by_client_id(door, event, guest):
-    item = {"client_id": str(uuid.uuid4()), "registration": guest.pk,
-            "at": (timezone.now() - datetime.timedelta(minutes=5)).isoformat()}
+    item = {
+        "client_id": str(uuid.uuid4()),
+        "registration": guest.pk,
+        "at": (timezone.now() - datetime.timedelta(minutes=5)).isoformat(),
+    }
     first = _sync(door, item)
     again = _sync(door, item)
     assert first["results"][0]["outcome"] == "checked_in"
@@ -206,32 +216,50 @@ def test_sync_is_idempotent_by_client_id(door, event, guest):
 def test_sync_keeps_the_earliest_time_and_reports_the_conflict(door, event, guest):
     early = timezone.now() - datetime.timedelta(minutes=10)
     late = timezone.now() - datetime.timedelta(minutes=2)
-    second_device = _sync(door, {"client_id": str(uuid.uuid4()), "registration": guest.pk,
-                                 "at": late.isoformat()})
-    first_device = _sync(door, {"client_id": str(uuid.uuid4()), "registration": guest.pk,
-                                "at": early.isoformat()})
+    second_device = _sync(
+        door, {"client_id": str(uuid.uuid4()), "registration": guest.pk, "at": late.isoformat()}
+    )
+    first_device = _sync(
+        door, {"client_id": str(uuid.uuid4()), "registration": guest.pk, "at": early.isoformat()}
+    )
     assert second_device["results"][0]["outcome"] == "checked_in"
     assert first_device["results"][0]["outcome"] == "earlier_kept"
     assert "die frühere Zeit" in first_device["results"][0]["message"]
     guest.refresh_from_db()
     assert guest.checked_in_at == early
 
-    third = _sync(door, {"client_id": str(uuid.uuid4()), "registration": guest.pk,
-                         "at": late.isoformat()})
+    third = _sync(
+        door, {"client_id": str(uuid.uuid4()), "registration": guest.pk, "at": late.isoformat()}
+    )
     assert third["results"][0]["outcome"] == "already_checked_in"
 
 
 def test_sync_takes_a_time_in_the_future_as_now(door, event, guest):
-    _sync(door, {"client_id": str(uuid.uuid4()), "registration": guest.pk,
-                 "at": (timezone.now() + datetime.timedelta(hours=3)).isoformat()})
+    _sync(
+        door,
+        {
+            "client_id": str(uuid.uuid4()),
+            "registration": guest.pk,
+            "at": (timezone.now() + datetime.timedelta(hours=3)).isoformat(),
+        },
+    )
     guest.refresh_from_db()
     assert guest.checked_in_at <= timezone.now()
 
 
 @pytest.mark.parametrize(
-    "body", ["nonsense", json.dumps({"check_ins": [{"client_id": "x", "registration": 1}]}),
-             json.dumps({"check_ins": [{"client_id": str(uuid.uuid4()), "registration": 1,
-                                        "at": "2016-09-22T10:00:00"}]})]
+    "body",
+    [
+        "nonsense",
+        json.dumps({"check_ins": [{"client_id": "x", "registration": 1}]}),
+        json.dumps(
+            {
+                "check_ins": [
+                    {"client_id": str(uuid.uuid4()), "registration": 1, "at": "2016-09-22T10:00:00"}
+                ]
+            }
+        ),
+    ],
 )
 def test_sync_refuses_unreadable_data_with_400(door, event, body):
     response = door.post("/checkin/senden/", body, content_type="application/json")
@@ -240,8 +268,10 @@ def test_sync_refuses_unreadable_data_with_400(door, event, body):
 
 
 def test_sync_of_unknown_guest_is_reported_not_a_500(door, event):
-    data = _sync(door, {"client_id": str(uuid.uuid4()), "registration": 999999,
-                        "at": timezone.now().isoformat()})
+    data = _sync(
+        door,
+        {"client_id": str(uuid.uuid4()), "registration": 999999, "at": timezone.now().isoformat()},
+    )
     assert data["results"][0]["outcome"] == "unknown"
 
 
