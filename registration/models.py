@@ -11,6 +11,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -238,6 +239,13 @@ class Registration(models.Model):
     email_confirmed_at = models.DateTimeField(_("E-Mail bestätigt am"), null=True, blank=True)
     waitlisted_at = models.DateTimeField(_("auf der Warteliste seit"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+    # The outbox's messages about this registration; deleted with it (they hold its data).
+    emails = GenericRelation(
+        "mail.OutgoingEmail",
+        content_type_field="about_type",
+        object_id_field="about_id",
+        related_query_name="registration",
+    )
     cancelled_at = models.DateTimeField(_("storniert am"), null=True, blank=True)
     cancelled_by = models.CharField(
         _("storniert von"), max_length=20, choices=CancelledBy.choices, blank=True, default=""

@@ -1,4 +1,4 @@
-from registration.mail.checks import check_email_settings
+from outbox.checks import check_email_settings
 
 
 def test_default_settings_pass_the_checks():
@@ -6,7 +6,7 @@ def test_default_settings_pass_the_checks():
 
 
 def test_delivering_into_the_outbox_is_an_error(settings):
-    settings.EMAIL_DELIVERY_BACKEND = "registration.mail.backends.OutboxBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "outbox.backends.OutboxBackend"
 
     assert [problem.id for problem in check_email_settings()] == ["mail.E001"]
 

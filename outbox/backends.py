@@ -18,7 +18,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
-from registration.mail.attachments import Attachment
+from outbox.attachments import Attachment
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class OutboxBackend(BaseEmailBackend):
     The caller's transaction decides: if it rolls back, so does the message."""
 
     def send_messages(self, email_messages) -> int:
-        from registration.mail.services import store_email
+        from outbox.services import store_email
 
         queued = 0
         for message in email_messages:

@@ -10,12 +10,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from registration.jobs import PERIODIC_JOBS, PeriodicJob
-from registration.mail.models import OutgoingEmail, PeriodicJobRun
-from registration.mail.periodic import run_due_jobs
-from registration.mail.retention import delete_old_emails
+from outbox.models import OutgoingEmail, PeriodicJobRun
+from outbox.periodic import PeriodicJob, configured_jobs, run_due_jobs
+from outbox.retention import delete_old_emails
 from tests.conftest import requires_postgresql
-from tests.mail.conftest import queue_test_email
+from tests.outbox.conftest import queue_test_email
 
 
 def counting_job(name="count", interval=timedelta(minutes=1), action=None):
@@ -59,10 +58,11 @@ def test_failing_job_is_recorded_and_does_not_stop_the_others():
 
 
 def test_every_registered_job_has_a_unique_name_and_a_callable():
-    names = [job.name for job in PERIODIC_JOBS]
+    jobs = configured_jobs()
+    names = [job.name for job in jobs]
     assert len(names) == len(set(names))
     assert "delete-old-emails" in names
-    assert all(callable(job.run) and job.interval > timedelta(0) for job in PERIODIC_JOBS)
+    assert all(callable(job.run) and job.interval > timedelta(0) for job in jobs)
 
 
 @requires_postgresql

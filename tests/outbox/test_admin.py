@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from registration.mail import deliver_outbox
-from registration.mail.models import OutgoingEmail
-from tests.mail.conftest import queue_test_email
+from outbox import deliver_outbox
+from outbox.models import OutgoingEmail
+from tests.outbox.conftest import queue_test_email
 from tests.programme.factories import SpeakerFactory
 
 CHANGELIST = "admin:mail_outgoingemail_changelist"
@@ -33,7 +33,7 @@ def make_failed(email, error="550 5.1.1 Mailbox does not exist"):
 @pytest.mark.django_db
 def test_list_shows_recipient_subject_status_error_and_speaker(event, organiser_client):
     speaker = SpeakerFactory(name="Dr. Beispiel")
-    failed = queue_test_email(to="kaputt@example.org", speaker=speaker)
+    failed = queue_test_email(to="kaputt@example.org", about=speaker)
     make_failed(failed)
 
     response = organiser_client.get(reverse(CHANGELIST))
@@ -52,7 +52,7 @@ def test_list_query_count_does_not_grow_with_the_number_of_messages(
     event, organiser_client, django_assert_max_num_queries
 ):
     for number in range(30):
-        queue_test_email(to=f"guest{number}@example.org", speaker=SpeakerFactory())
+        queue_test_email(to=f"guest{number}@example.org", about=SpeakerFactory())
 
     with django_assert_max_num_queries(12):
         response = organiser_client.get(reverse(CHANGELIST))

@@ -9,17 +9,17 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from programme.models import Speaker
-from registration.mail import Attachment, deliver_outbox
-from registration.mail.delivery import (
+from outbox import Attachment, deliver_outbox
+from outbox.delivery import (
     RETRY_DELAYS,
     claim_batch,
     classify,
     deliver_batch,
 )
-from registration.mail.models import DeliveryAttempt, OutgoingEmail
+from outbox.models import DeliveryAttempt, OutgoingEmail
+from programme.models import Speaker
 from tests.conftest import RecordingSMTPHandler, free_port, point_email_at, start_smtp_server
-from tests.mail.conftest import queue_test_email
+from tests.outbox.conftest import queue_test_email
 from tests.programme.factories import SpeakerFactory
 
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nEND:VCALENDAR\r\n"
@@ -85,7 +85,7 @@ def test_german_message_arrives_in_german(event, smtp_server):
 
 @pytest.mark.django_db
 def test_header_injection_through_name_or_subject_reaches_nobody_else(event, smtp_server):
-    from registration.mail.services import store_email
+    from outbox.services import store_email
 
     store_email(
         recipient="Anna\r\nBcc: eve@example.org <anna@example.org>",
@@ -106,7 +106,7 @@ def test_mail_server_down_at_queue_time_then_delivered_exactly_once(event, setti
     point_email_at(settings, port)  # nobody listens there yet
     with transaction.atomic():
         speaker = SpeakerFactory()  # the change that causes the message
-        email = queue_test_email(speaker=speaker)
+        email = queue_test_email(about=speaker)
 
     report = deliver_outbox()
 
@@ -131,7 +131,7 @@ def test_mail_server_down_at_queue_time_then_delivered_exactly_once(event, setti
         server.stop()
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.SENT
-    assert email.speaker == speaker
+    assert email.about == speaker
     assert list(email.delivery_attempts.values_list("outcome", flat=True)) == [
         "temporary",
         "sent",
@@ -291,7 +291,7 @@ def test_messages_go_out_oldest_first(event):
 
 @pytest.mark.django_db
 def test_database_error_after_sending_gives_back_the_untried_rest(event, monkeypatch):
-    from registration.mail import delivery
+    from outbox import delivery
 
     emails = [queue_test_email(to=f"guest{number}@example.org") for number in range(3)]
 

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from registration.mail import queue_email
-from registration.mail.services import InvalidRecipient
+from outbox import queue_email
+from outbox.services import InvalidRecipient
 
 
 class Command(BaseCommand):

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.template import Context, Engine, TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 
-from registration.mail.attachments import Attachment
-from registration.mail.models import OutgoingAttachment, OutgoingEmail
+from outbox.attachments import Attachment
+from outbox.models import OutgoingAttachment, OutgoingEmail
 
 # Headers every automatic message carries: RFC 3834 tells auto-responders (out-of-office
 # replies) not to answer; the Microsoft header does the same for Exchange.
@@ -25,9 +26,6 @@ AUTOMATIC_HEADERS = {
 }
 # Set by the pipeline itself: values passed in by callers are ignored.
 RESERVED_HEADERS = {"message-id", "from", "to", "cc", "bcc", "reply-to", "subject", "date"}
-
-# "Look the event up yourself" (None means: there is no event).
-_CURRENT_EVENT = object()
 
 _NAME_AND_ADDRESS = re.compile(r"^(?P<name>.*?)\s*<(?P<address>[^<>]*)>$")
 
@@ -57,21 +55,22 @@ def clean_recipient(value: str) -> str:
     return f'"{name}" <{address}>' if name else address
 
 
-def default_reply_to(event=_CURRENT_EVENT) -> str:
-    """The organisers: EMAIL_REPLY_TO, else the event's contact address, else ORGANISER_EMAIL."""
+def site_context() -> dict:
+    """What every email of the site knows besides its own context, from the callable that
+    settings.OUTBOX_SITE_CONTEXT names (the programme supplies the event and its contact
+    address); the outbox itself knows no domain model. Keys: "context", "reply_to"."""
+    if not settings.OUTBOX_SITE_CONTEXT:
+        return {"context": {}, "reply_to": ""}
+    return import_string(settings.OUTBOX_SITE_CONTEXT)()
+
+
+def default_reply_to(site: dict | None = None) -> str:
+    """The organisers: EMAIL_REPLY_TO, else the site's contact address (the event's), else
+    ORGANISER_EMAIL."""
     if settings.EMAIL_REPLY_TO:
         return settings.EMAIL_REPLY_TO
-    if event is _CURRENT_EVENT:
-        event = current_event()
-    if event is not None and event.contact_email:
-        return event.contact_email
-    return getattr(settings, "ORGANISER_EMAIL", "")
-
-
-def current_event():
-    from programme.models import Event
-
-    return Event.objects.current()
+    site = site_context() if site is None else site
+    return site["reply_to"] or getattr(settings, "ORGANISER_EMAIL", "")
 
 
 def _message_id_domain(from_email: str) -> str:
@@ -87,12 +86,14 @@ def render_text(template_name: str, context: dict) -> str:
 
 
 def render_email(
-    *, template: str, context: dict, language: str, event=_CURRENT_EVENT
+    *, template: str, context: dict, language: str, site: dict | None = None
 ) -> tuple[str, str, str]:
     """(subject, text, html) of templates/emails/<template>.subject.txt/.txt/.html in
-    `language`. The .html part is optional. Templates get `event` and `site_url` too."""
+    `language`. The .html part is optional. Templates get the site context (the event)
+    and `site_url` too."""
+    site = site_context() if site is None else site
     full_context = {
-        "event": current_event() if event is _CURRENT_EVENT else event,
+        **site["context"],
         "site_url": settings.SITE_URL,
         "language": language,
         **context,
@@ -114,29 +115,27 @@ def queue_email(
     context: dict,
     language: str,
     attachments: Sequence[Attachment] = (),
-    registration=None,
-    speaker=None,
+    about=None,
 ) -> OutgoingEmail:
     """Render a message and store it in the current transaction.
 
     Call it inside the transaction that makes the change the message is about: if that
     transaction rolls back, nothing is sent; if it commits, the worker delivers."""
     recipient = clean_recipient(to)
-    event = current_event()
+    site = site_context()
     subject, text, html = render_email(
-        template=template, context=context, language=language, event=event
+        template=template, context=context, language=language, site=site
     )
     return store_email(
         recipient=recipient,
-        reply_to=default_reply_to(event),
+        reply_to=default_reply_to(site),
         subject=subject,
         body_text=text,
         body_html=html,
         language=language,
         template=template,
         attachments=attachments,
-        registration=registration,
-        speaker=speaker,
+        about=about,
     )
 
 
@@ -152,8 +151,7 @@ def store_email(
     from_email: str = "",
     reply_to: str = "",
     headers: dict[str, str] | None = None,
-    registration=None,
-    speaker=None,
+    about=None,
 ) -> OutgoingEmail:
     """Store an already rendered message. Used by queue_email and the OutboxBackend."""
     from_email = one_line(from_email or settings.DEFAULT_FROM_EMAIL)
@@ -175,8 +173,7 @@ def store_email(
             message_id=make_msgid(domain=_message_id_domain(from_email)),
             headers={**extra_headers, **AUTOMATIC_HEADERS},
             next_attempt_at=timezone.now(),
-            registration=registration,
-            speaker=speaker,
+            about=about,
         )
         OutgoingAttachment.objects.bulk_create(
             OutgoingAttachment(
@@ -217,8 +214,7 @@ def resend_emails(emails) -> tuple[list[OutgoingEmail], int]:
             from_email=email.from_email,
             reply_to=email.reply_to,
             headers=email.headers,
-            registration=email.registration,
-            speaker=email.speaker,
+            about=email.about,
         )
         copy.resent_from = email
         copy.save(update_fields=["resent_from"])

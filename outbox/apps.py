@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MailConfig(AppConfig):
-    name = "registration.mail"
+    name = "outbox"
     label = "mail"
     verbose_name = _("E-Mail-Versand")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from registration.mail import checks  # noqa: F401 (registers the system checks)
+        from outbox import checks  # noqa: F401 (registers the system checks)

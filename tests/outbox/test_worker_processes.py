@@ -8,9 +8,9 @@ from collections import Counter
 
 import pytest
 
-from registration.mail.models import DeliveryAttempt, OutgoingEmail
+from outbox.models import DeliveryAttempt, OutgoingEmail
 from tests.conftest import RecordingSMTPHandler, requires_postgresql, start_smtp_server
-from tests.mail.conftest import queue_test_email, start_worker, wait_until
+from tests.outbox.conftest import queue_test_email, start_worker, wait_until
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ import threading
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
-from registration.mail.delivery import deliver_outbox
-from registration.mail.periodic import run_due_jobs
+from outbox.delivery import deliver_outbox
+from outbox.periodic import configured_jobs, run_due_jobs
 
-logger = logging.getLogger("registration.mail.worker")
+logger = logging.getLogger("outbox.worker")
 
 
 def drop_broken_connections() -> None:
@@ -72,9 +72,7 @@ class Command(BaseCommand):
                 signal.signal(signum, handler)
 
     def work(self, stopping, *, once, interval, batch_size, no_jobs):
-        from registration.jobs import PERIODIC_JOBS
-
-        jobs = [] if no_jobs else PERIODIC_JOBS
+        jobs = [] if no_jobs else configured_jobs()
         logger.info(
             "Worker started: batches of %s, jobs: %s",
             batch_size,

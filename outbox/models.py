@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -81,22 +83,19 @@ class OutgoingEmail(models.Model):
     sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
     created_at = models.DateTimeField(_("angelegt"), default=timezone.now, db_index=True)
 
-    registration = models.ForeignKey(
-        "registration.Registration",
-        verbose_name=_("Anmeldung"),
+    # What the message is about (a registration, a speaker, ...), as a generic reference:
+    # the outbox serves every app and imports none of their models. The domain models
+    # declare the reverse side as a GenericRelation (`registration.emails`).
+    about_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("betrifft (Art)"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="emails",
+        related_name="+",
     )
-    speaker = models.ForeignKey(
-        "programme.Speaker",
-        verbose_name=_("Referent/in"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="emails",
-    )
+    about_id = models.PositiveBigIntegerField(_("betrifft (Nummer)"), null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
     resent_from = models.ForeignKey(
         "self",
         verbose_name=_("erneut gesendet von"),
@@ -114,6 +113,7 @@ class OutgoingEmail(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="mail_due_idx"),
+            models.Index(fields=["about_type", "about_id"], name="mail_about_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -194,7 +194,7 @@ class DeliveryAttempt(models.Model):
 
 
 class PeriodicJobRun(models.Model):
-    """When a periodic job (registration/jobs.py) last ran. Workers take the row lock before
+    """When a periodic job (settings.PERIODIC_JOBS) last ran. Workers take the row lock before
     starting a job, so with several workers a job runs once per interval."""
 
     name = models.CharField(_("Aufgabe"), max_length=100, unique=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from registration.mail import queue_email
+from outbox import queue_email
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

@@ -7,9 +7,9 @@ import email.policy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from registration.mail.delivery import build_message
-from registration.mail.models import OutgoingEmail
-from registration.mail.services import clean_recipient, one_line
+from outbox.delivery import build_message
+from outbox.models import OutgoingEmail
+from outbox.services import clean_recipient, one_line
 
 ANY_TEXT = st.text(max_size=80)
 

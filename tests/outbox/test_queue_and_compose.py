@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from registration.mail import Attachment, deliver_outbox, queue_email
-from registration.mail.models import OutgoingEmail
-from registration.mail.services import InvalidRecipient, store_email
+from outbox import Attachment, deliver_outbox, queue_email
+from outbox.models import OutgoingEmail
+from outbox.services import InvalidRecipient, store_email
 
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))

@@ -6,13 +6,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registration.mail.models import (
+from outbox.models import (
     DeliveryAttempt,
     OutgoingAttachment,
     OutgoingEmail,
     PeriodicJobRun,
 )
-from registration.mail.services import cancel_emails, resend_emails
+from outbox.services import cancel_emails, resend_emails
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -67,7 +67,6 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     list_filter = ["status", "language", "template", "created_at"]
     search_fields = ["recipient", "subject", "message_id"]
     date_hierarchy = "created_at"
-    list_select_related = ["registration", "speaker"]
     actions = ["resend", "cancel"]
     inlines = [OutgoingAttachmentInline, DeliveryAttemptInline]
     fieldsets = [
@@ -83,8 +82,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
                     "sent_at",
                     "next_attempt_at",
                     "created_at",
-                    "registration_link",
-                    "speaker_link",
+                    "about_link",
                     "resent_from",
                 ]
             },
@@ -118,17 +116,17 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     def short_last_error(self, email):
         return Truncator(email.last_error).chars(80) or "–"
 
+    def get_queryset(self, request):
+        # One query per kind of object the listed messages are about, not one per row.
+        return super().get_queryset(request).prefetch_related("about")
+
     @admin.display(description=_("gehört zu"))
     def belongs_to(self, email):
-        return _admin_link(email.registration or email.speaker)
+        return _admin_link(email.about)
 
-    @admin.display(description=_("Anmeldung"))
-    def registration_link(self, email):
-        return _admin_link(email.registration)
-
-    @admin.display(description=_("Referent/in"))
-    def speaker_link(self, email):
-        return _admin_link(email.speaker)
+    @admin.display(description=_("betrifft"))
+    def about_link(self, email):
+        return _admin_link(email.about)
 
     @admin.action(description=_("Ausgewählte E-Mails erneut senden"), permissions=["change"])
     def resend(self, request, queryset):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from registration.mail.models import OutgoingEmail
+from outbox.models import OutgoingEmail
 
 
 def delete_old_emails(*, now=None) -> int:

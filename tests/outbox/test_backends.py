@@ -10,16 +10,16 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import transaction
 
-from registration.mail import deliver_outbox
-from registration.mail.models import OutgoingEmail
-from tests.mail.conftest import queue_test_email
+from outbox import deliver_outbox
+from outbox.models import OutgoingEmail
+from tests.outbox.conftest import queue_test_email
 
 SETTINGS_FILE = Path(__file__).resolve().parents[2] / "eventsite" / "settings.py"
 
 
 @pytest.fixture
 def outbox_backend(settings):
-    settings.EMAIL_BACKEND = "registration.mail.backends.OutboxBackend"
+    settings.EMAIL_BACKEND = "outbox.backends.OutboxBackend"
 
 
 @pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_send_mail_inside_a_rolled_back_transaction_sends_nothing(event, outbox_
 
 @pytest.mark.django_db
 def test_outbox_refuses_to_deliver_into_itself(event, settings):
-    settings.EMAIL_DELIVERY_BACKEND = "registration.mail.backends.OutboxBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "outbox.backends.OutboxBackend"
     queue_test_email()
 
     from django.core.exceptions import ImproperlyConfigured
@@ -85,7 +85,7 @@ def test_outbox_refuses_to_deliver_into_itself(event, settings):
 
 @pytest.mark.django_db
 def test_without_smtp_each_message_is_a_readable_eml_file_sorted_by_time(event, settings, tmp_path):
-    settings.EMAIL_DELIVERY_BACKEND = "registration.mail.backends.EmlFileBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "outbox.backends.EmlFileBackend"
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
     first = queue_test_email(to="erste@example.org")
     deliver_outbox()
@@ -116,8 +116,8 @@ def load_settings(monkeypatch, tmp_path, **environment):
 def test_default_without_email_host_writes_files_under_var_mail(monkeypatch, tmp_path):
     loaded = load_settings(monkeypatch, tmp_path)
 
-    assert loaded["EMAIL_BACKEND"] == "registration.mail.backends.OutboxBackend"
-    assert loaded["EMAIL_DELIVERY_BACKEND"] == "registration.mail.backends.EmlFileBackend"
+    assert loaded["EMAIL_BACKEND"] == "outbox.backends.OutboxBackend"
+    assert loaded["EMAIL_DELIVERY_BACKEND"] == "outbox.backends.EmlFileBackend"
     assert loaded["EMAIL_FILE_PATH"] == tmp_path / "mail"
 
 
@@ -126,6 +126,6 @@ def test_email_host_switches_delivery_to_smtp(monkeypatch, tmp_path):
         monkeypatch, tmp_path, EMAIL_HOST="smtp.example.org", EMAIL_USE_TLS="true"
     )
 
-    assert loaded["EMAIL_BACKEND"] == "registration.mail.backends.OutboxBackend"
+    assert loaded["EMAIL_BACKEND"] == "outbox.backends.OutboxBackend"
     assert loaded["EMAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert loaded["EMAIL_USE_TLS"] is True

@@ -6,10 +6,10 @@ import subprocess
 
 import pytest
 
-from registration.mail import deliver_outbox
-from registration.mail.models import OutgoingEmail
+from outbox import deliver_outbox
+from outbox.models import OutgoingEmail
 from tests.conftest import RecordingSMTPHandler, free_port, point_email_at
-from tests.mail.conftest import queue_test_email
+from tests.outbox.conftest import queue_test_email
 
 pytestmark = pytest.mark.skipif(
     shutil.which("openssl") is None, reason="needs the openssl command to make a certificate"

@@ -1,18 +1,44 @@
-"""Running the periodic jobs of registration/jobs.py from the worker."""
+"""The periodic jobs `manage.py worker` runs, declared in settings.PERIODIC_JOBS.
+
+The domain apps name their jobs by dotted path in the settings, so the outbox imports none
+of them here: the arrow runs from settings to the job, never from the outbox to a domain app.
+A job is a plain callable without arguments that does its own transactions and is safe to
+run again (a run that fails is retried after its interval). With several workers, each job
+runs once per interval (`_claim`).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from registration.mail.delivery import worker_name
-from registration.mail.models import PeriodicJobRun
+from outbox.delivery import worker_name
+from outbox.models import PeriodicJobRun
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    interval: timedelta
+    run: Callable[[], object]
+
+
+def configured_jobs() -> list[PeriodicJob]:
+    """The jobs of settings.PERIODIC_JOBS, each `{"name", "run" (dotted path), "every"}`."""
+    return [
+        PeriodicJob(name=job["name"], interval=job["every"], run=import_string(job["run"]))
+        for job in settings.PERIODIC_JOBS
+    ]
 
 
 def _claim(job, now: datetime) -> bool:

@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from registration.mail.models import DeliveryAttempt, OutgoingAttachment, OutgoingEmail
+from outbox.models import DeliveryAttempt, OutgoingAttachment, OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
