@@ -397,6 +397,7 @@ def cancel(*, registration: Registration, by: str = Registration.CancelledBy.PAR
         current.cancelled_by = by
         current.hold_expires_at = None
         current.checked_in_at = None
+        current.checked_in_by = None
         current.save()
         emails.cancelled(current, previous_status=previous_status)
         _settle_locked(event, now)
