@@ -199,10 +199,7 @@ def main() -> None:
         from registration import services
         from registration.models import RateLimitCounter, Registration
 
-        try:
-            from outbox.models import OutgoingEmail
-        except ImportError:
-            from registration.mail.models import OutgoingEmail
+        from outbox.models import OutgoingEmail
 
         event = Event.objects.current()
         OutgoingEmail.objects.all().delete()
