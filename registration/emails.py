@@ -8,15 +8,14 @@ the registrant's language.
 from __future__ import annotations
 
 import datetime
-import io
 from urllib.parse import urlsplit
 
 import icalendar
-import segno
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from registration.codes import entry_qr_png
 from registration.mail import Attachment, queue_email
 from registration.models import Registration, hash_token
 
@@ -96,10 +95,8 @@ def calendar_file(registration: Registration) -> bytes:
 
 
 def qr_code_png(registration: Registration) -> bytes:
-    """The entry code as a QR code for the check-in at the door."""
-    buffer = io.BytesIO()
-    segno.make(registration.entry_code, error="m").save(buffer, kind="png", scale=8, border=4)
-    return buffer.getvalue()
+    """The entry code as a regular QR code for the check-in at the door."""
+    return entry_qr_png(registration.entry_code)
 
 
 def _ticket_attachments(registration: Registration):
