@@ -53,9 +53,7 @@ class TestWaitingPlace:
         with django_assert_num_queries(0):
             assert annotated.waiting_position() == 3
 
-    def test_export_uses_the_same_place_as_the_model(
-        self, waiting_list, django_assert_num_queries
-    ):
+    def test_export_uses_the_same_place_as_the_model(self, waiting_list, django_assert_num_queries):
         rows = list(Registration.objects.with_waiting_place().order_by("pk"))
 
         with django_assert_num_queries(0):
