@@ -68,9 +68,11 @@ def test_gallery_writes_nothing(event):
 
 def test_markup_check_finds_broken_markup():
     assert markup_errors(
-        "<!DOCTYPE html><html lang=de><head><title>x</title></head><body><p><strong>x</p></body></html>"
+        "<!DOCTYPE html><html lang=de><head><title>x</title></head>"
+        "<body><p><strong>x</p></body></html>"
     )
-    assert markdown_syntax_in("Bitte **Ausweis** mitbringen") and markdown_syntax_in("## Anreise")
+    assert markdown_syntax_in("Bitte **Ausweis** mitbringen")
+    assert markdown_syntax_in("## Anreise")
 
 
 @pytest.mark.django_db
