@@ -7,6 +7,7 @@ DEBUG off, SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, SITE_URL and the SMTP settin
 
 import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -62,7 +63,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "programme",
     "registration",
-    "registration.mail",
+    "outbox",
+    "eventsite",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last: it serves cached public pages in place of the view (eventsite/pagecache.py).
+    "eventsite.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "eventsite.urls"
@@ -120,6 +124,32 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
     _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ------------------------------------------------------------------------
+# Shared by every process on every host: the page cache must be invalidated everywhere at
+# once. The database cache needs no extra service (its table: manage.py createcachetable,
+# run by `make run`, the benches and the test setup); Redis is faster under load.
+CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+if CACHE_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_REDIS_URL,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "eventsite_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# How long a rendered public page may stay in the cache (0: no page cache). Changes
+# invalidate it at once; the limit only bounds what unused pages occupy.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "86400"))
+# The seat figure on cached pages lags registrations by at most this many seconds.
+PAGE_CACHE_SEATS_SECONDS = int(os.environ.get("PAGE_CACHE_SEATS_SECONDS", "5"))
 
 # --- Authentication -------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -180,15 +210,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
-# Every email goes through the outbox (registration/mail, docs/email.md): Django's own
+# Every email goes through the outbox (outbox/, docs/email.md): Django's own
 # send_mail (allauth, password reset) stores the message, the worker delivers it through
 # EMAIL_DELIVERY_BACKEND.
-EMAIL_BACKEND = "registration.mail.backends.OutboxBackend"
+EMAIL_BACKEND = "outbox.backends.OutboxBackend"
 EMAIL_DELIVERY_BACKEND = os.environ.get(
     "EMAIL_DELIVERY_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "registration.mail.backends.EmlFileBackend",
+    else "outbox.backends.EmlFileBackend",
 )
 # A worker that has not finished a message within this time is presumed dead: another
 # worker takes the message over. Keep it well above EMAIL_TIMEOUT.
@@ -203,6 +233,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "E-Government-Modellkommunen <veranstaltung@example.org>"
 )
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# What every email knows about the site (the event), supplied by the programme so that
+# the outbox imports no domain app (outbox/services.py: site_context).
+OUTBOX_SITE_CONTEXT = "programme.emails.outbox_site_context"
 # Replies to automatic emails go to the organisers.
 ORGANISER_EMAIL = os.environ.get("ORGANISER_EMAIL", "veranstaltung@example.org")
 
@@ -244,6 +277,34 @@ REGISTRATION_HOLD_SHRINK = _hold_shrink(
 RETENTION_DAYS_AFTER_EVENT = int(os.environ.get("RETENTION_DAYS_AFTER_EVENT", "90"))
 if RETENTION_DAYS_AFTER_EVENT < 0:
     raise ImproperlyConfigured("RETENTION_DAYS_AFTER_EVENT must be 0 or more days.")
+
+# --- Periodic jobs ----------------------------------------------------------------
+# Run by `manage.py worker` (outbox/periodic.py), each once per interval across all
+# workers. Apps add their jobs here by dotted path, so the outbox imports none of them.
+PERIODIC_JOBS = [
+    {
+        "name": "delete-old-emails",
+        "run": "outbox.retention.delete_old_emails",
+        "every": timedelta(hours=1),
+    },
+    # Release seats whose hold ran out and move the waiting list up (also after the
+    # capacity was raised in the event admin).
+    {
+        "name": "expire-holds",
+        "run": "registration.services.expire_holds",
+        "every": timedelta(minutes=1),
+    },
+    {
+        "name": "delete-registrations-after-retention",
+        "run": "registration.services.delete_expired_personal_data",
+        "every": timedelta(hours=6),
+    },
+    {
+        "name": "purge-rate-limit-counters",
+        "run": "registration.services.purge_rate_limit_counters",
+        "every": timedelta(hours=1),
+    },
+]
 
 # --- Security -------------------------------------------------------------------
 # HTTPS-only settings follow the scheme of SITE_URL, so a local http run works and a

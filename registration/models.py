@@ -11,9 +11,10 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,14 @@ class TokenPurpose(models.TextChoices):
     MANAGE = "manage", _("Selbstverwaltung")
     CONFIRM = "confirm", _("E-Mail-Bestätigung")
     EMAIL_CHANGE = "email-change", _("Neue E-Mail-Adresse")
+
+
+class WindowState(models.TextChoices):
+    """Whether the registration window takes new registrations."""
+
+    OPEN = "open", _("geöffnet")
+    NOT_YET_OPEN = "not_yet_open", _("noch nicht geöffnet")
+    CLOSED = "closed", _("geschlossen")
 
 
 class RegistrationSettings(models.Model):
@@ -99,17 +108,16 @@ class RegistrationSettings(models.Model):
         window, _created = cls.objects.get_or_create(event=event)
         return window
 
-    def state(self, now: datetime.datetime | None = None) -> str:
-        """ "open", "not_yet_open" or "closed"."""
+    def state(self, now: datetime.datetime | None = None) -> WindowState:
         now = now or timezone.now()
         if self.closed_manually or (self.closes_at and now >= self.closes_at):
-            return "closed"
+            return WindowState.CLOSED
         if self.opens_at and now < self.opens_at:
-            return "not_yet_open"
-        return "open"
+            return WindowState.NOT_YET_OPEN
+        return WindowState.OPEN
 
     def is_open(self, now: datetime.datetime | None = None) -> bool:
-        return self.state(now) == "open"
+        return self.state(now) == WindowState.OPEN
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -135,7 +143,34 @@ class RegistrationQuerySet(models.QuerySet):
     def waiting_list(self):
         return self.filter(status=Registration.Status.WAITING).order_by("waitlisted_at", "pk")
 
-    def by_token(self, purpose: str, token: str):
+    def with_waiting_place(self):
+        """Annotate `waiting_place`: 1 for the first person on the waiting list of their
+        event, None for everybody not waiting. The one definition of the place, for the
+        person's own pages, the admin list and the export, in the same query as the rows."""
+        waiting = Registration.Status.WAITING
+        ahead = (
+            Registration.objects.filter(event_id=OuterRef("event_id"), status=waiting)
+            .filter(
+                Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+                | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
+            )
+            .order_by()
+            .values("event_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            waiting_place=models.Case(
+                models.When(
+                    status=waiting,
+                    then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
+                ),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
+
+    def by_token(self, purpose: TokenPurpose, token: str):
         field = {
             TokenPurpose.MANAGE: "manage_token_hash",
             TokenPurpose.CONFIRM: "confirm_token_hash",
@@ -238,11 +273,26 @@ class Registration(models.Model):
     email_confirmed_at = models.DateTimeField(_("E-Mail bestätigt am"), null=True, blank=True)
     waitlisted_at = models.DateTimeField(_("auf der Warteliste seit"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+    # The outbox's messages about this registration; deleted with it (they hold its data).
+    emails = GenericRelation(
+        "mail.OutgoingEmail",
+        content_type_field="about_type",
+        object_id_field="about_id",
+        related_query_name="registration",
+    )
     cancelled_at = models.DateTimeField(_("storniert am"), null=True, blank=True)
     cancelled_by = models.CharField(
         _("storniert von"), max_length=20, choices=CancelledBy.choices, blank=True, default=""
     )
     checked_in_at = models.DateTimeField(_("eingelassen am"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("eingelassen von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     entry_code = models.CharField(
         _("Einlasscode"), max_length=ENTRY_CODE_LENGTH, default=new_entry_code, editable=False
@@ -268,6 +318,8 @@ class Registration(models.Model):
         verbose_name = _("Anmeldung")
         verbose_name_plural = _("Anmeldungen")
         ordering = ["created_at"]
+        # The group "Einlass" (door staff) holds only this permission.
+        permissions = [("check_in", _("Gäste am Einlass einlassen"))]
         constraints = [
             models.UniqueConstraint(
                 "event",
@@ -385,7 +437,7 @@ class Registration(models.Model):
     def email_change_token(self) -> str:
         return derive_token(TokenPurpose.EMAIL_CHANGE, self.email_change_token_nonce)
 
-    def token_matches(self, purpose: str, token: str) -> bool:
+    def token_matches(self, purpose: TokenPurpose, token: str) -> bool:
         stored = {
             TokenPurpose.MANAGE: self.manage_token_hash,
             TokenPurpose.CONFIRM: self.confirm_token_hash,
@@ -399,18 +451,18 @@ class Registration(models.Model):
         self.manage_token_hash = hash_token(self.manage_token())
 
     def waiting_position(self) -> int | None:
-        """1 for the first person on the waiting list."""
+        """1 for the first person on the waiting list (see with_waiting_place); read from
+        the annotation when the row was loaded with it."""
         if self.status != self.Status.WAITING:
             return None
-        ahead = (
-            Registration.objects.filter(event_id=self.event_id, status=self.Status.WAITING)
-            .filter(
-                Q(waitlisted_at__lt=self.waitlisted_at)
-                | Q(waitlisted_at=self.waitlisted_at, pk__lt=self.pk)
-            )
-            .count()
+        if hasattr(self, "waiting_place"):
+            return self.waiting_place
+        return (
+            Registration.objects.filter(pk=self.pk)
+            .with_waiting_place()
+            .values_list("waiting_place", flat=True)
+            .get()
         )
-        return ahead + 1
 
 
 def hold_duration(*, taken: int = 0, capacity: int = 0) -> datetime.timedelta:
@@ -443,3 +495,59 @@ class RateLimitCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_hash[:8]}… {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
+
+
+class CheckIn(models.Model):
+    """One check-in or undo as a door device sent it, kept as the door's record.
+
+    A device makes up `client_id` when the guest is checked in, also offline; sending the
+    same check-in again (the connection broke before the answer arrived) finds this row and
+    gets the same answer instead of a second check-in."""
+
+    class Action(models.TextChoices):
+        CHECK_IN = "check_in", _("Einlass")
+        UNDO = "undo", _("Einlass rückgängig gemacht")
+
+    class Outcome(models.TextChoices):
+        CHECKED_IN = "checked_in", _("eingelassen")
+        # Another device had reported the same guest at a later time: this earlier time wins.
+        EARLIER_KEPT = "earlier_kept", _("eingelassen, frühere Zeit übernommen")
+        ALREADY_CHECKED_IN = "already_checked_in", _("war bereits eingelassen")
+        REFUSED = "refused", _("abgewiesen")
+        UNDONE = "undone", _("rückgängig gemacht")
+        NOT_CHECKED_IN = "not_checked_in", _("war nicht eingelassen")
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("Anmeldung"),
+        on_delete=models.CASCADE,
+        related_name="check_ins",
+    )
+    client_id = models.UUIDField(_("Kennung des Geräts für diesen Einlass"), null=True, blank=True)
+    action = models.CharField(_("Vorgang"), max_length=20, choices=Action.choices)
+    outcome = models.CharField(_("Ergebnis"), max_length=20, choices=Outcome.choices)
+    at = models.DateTimeField(_("Zeitpunkt laut Gerät"))
+    received_at = models.DateTimeField(_("beim Server eingegangen"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("durch"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("Einlassvorgang")
+        verbose_name_plural = _("Einlassvorgänge")
+        ordering = ["received_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_id"],
+                condition=Q(client_id__isnull=False),
+                name="one_check_in_per_client_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.registration} ({self.get_outcome_display()})"
