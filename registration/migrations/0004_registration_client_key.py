@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('programme', '0004_session_no_overlap_on_postgresql'),
-        ('registration', '0002_registration_details_and_seats'),
+        ('registration', '0003_door_check_in'),
     ]
 
     operations = [
