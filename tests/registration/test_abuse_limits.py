@@ -8,8 +8,8 @@ from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
 from eventsite.client_address import client_ip, client_network
+from outbox.models import OutgoingEmail
 from registration import services
-from registration.mail.models import OutgoingEmail
 from registration.models import Registration
 from tests.registration.conftest import VALID, templates_of
 from tests.registration.test_views import FORM
