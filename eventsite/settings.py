@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "programme",
     "registration",
     "registration.mail",
+    "audit",
 ]
 
 MIDDLEWARE = [
