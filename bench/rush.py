@@ -202,7 +202,7 @@ def main() -> None:
         try:
             from outbox.models import OutgoingEmail
         except ImportError:
-            from registration.mail.models import OutgoingEmail
+            from outbox.models import OutgoingEmail
 
         event = Event.objects.current()
         OutgoingEmail.objects.all().delete()

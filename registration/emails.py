@@ -1,5 +1,5 @@
 """The registration's emails: one function per message, each queued through the delivery
-pipeline (registration.mail.queue_email) inside the caller's transaction.
+pipeline (outbox.queue_email) inside the caller's transaction.
 
 Templates: templates/emails/registration/<name>.subject.txt, .txt and .html, rendered in
 the registrant's language.
@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import pgettext
 
+from outbox import Attachment, queue_email
 from registration.codes import entry_qr_png
-from registration.mail import Attachment, queue_email
 from registration.models import Registration, hash_token
 
 
@@ -39,7 +39,7 @@ def _queue(registration: Registration, name: str, context: dict, *, to=None, att
         context={**base, **context},
         language=registration.language,
         attachments=attachments,
-        registration=registration,
+        about=registration,
     )
 
 

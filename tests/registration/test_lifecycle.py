@@ -8,8 +8,8 @@ import icalendar
 import pytest
 from django.utils import timezone
 
+from outbox import deliver_outbox
 from registration import services
-from registration.mail import deliver_outbox
 from registration.models import Registration
 
 Status = Registration.Status

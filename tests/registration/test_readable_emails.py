@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core import mail
 
-from registration.mail import deliver_outbox
+from outbox import deliver_outbox
 
 MARKDOWN_SYNTAX = re.compile(r"\*\*|__|(?<!\w)\*\w|^#{1,6} |\]\(|^\s*[-*] \S.*\*\*", re.M)
 
