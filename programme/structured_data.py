@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 
+from eventsite.markup import markdown_to_text
 from programme.exports import absolute_url
 from programme.models import Event, Session, Speaker
 
@@ -42,9 +42,7 @@ def _language() -> str:
 
 def plain_text(markdown_text: str, *, words: int = 60) -> str:
     """Organiser Markdown as one plain line, for descriptions."""
-    from programme.templatetags.site import markdown
-
-    text = " ".join(strip_tags(markdown(markdown_text)).split())
+    text = " ".join(markdown_to_text(markdown_text).split())
     return Truncator(text).words(words, truncate=" …")
 
 

@@ -1,5 +1,5 @@
 """The registration's emails: one function per message, each queued through the delivery
-pipeline (registration.mail.queue_email) inside the caller's transaction.
+pipeline (outbox.queue_email) inside the caller's transaction.
 
 Templates: templates/emails/registration/<name>.subject.txt, .txt and .html, rendered in
 the registrant's language.
@@ -14,9 +14,10 @@ import icalendar
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import pgettext
 
+from outbox import Attachment, queue_email
 from registration.codes import entry_qr_png
-from registration.mail import Attachment, queue_email
 from registration.models import Registration, hash_token
 
 
@@ -38,7 +39,7 @@ def _queue(registration: Registration, name: str, context: dict, *, to=None, att
         context={**base, **context},
         language=registration.language,
         attachments=attachments,
-        registration=registration,
+        about=registration,
     )
 
 
@@ -100,13 +101,15 @@ def qr_code_png(registration: Registration) -> bytes:
 
 
 def _ticket_attachments(registration: Registration):
+    # File names are part of what the reader sees: in their language.
+    with translation.override(registration.language):
+        calendar_name = pgettext("file name", "veranstaltung.ics")
+        code_name = pgettext("file name", "einlasscode-%(code)s.png") % {
+            "code": registration.entry_code_display
+        }
     return [
-        _attachment("veranstaltung.ics", calendar_file(registration), "text/calendar"),
-        _attachment(
-            f"einlasscode-{registration.entry_code_display}.png",
-            qr_code_png(registration),
-            "image/png",
-        ),
+        _attachment(calendar_name, calendar_file(registration), "text/calendar"),
+        _attachment(code_name, qr_code_png(registration), "image/png"),
     ]
 
 
