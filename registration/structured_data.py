@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from programme.exports import absolute_url
 from programme.models import Event
 from programme.structured_data import SCHEMA
-from registration.models import RegistrationSettings
+from registration.models import RegistrationSettings, WindowState
 from registration.services import SeatStatus
 
 
@@ -34,7 +34,7 @@ def admission_offer(event: Event, seats: SeatStatus) -> dict:
         "url": absolute_url(reverse("registration:form")),
         "inventoryLevel": {"@type": "QuantitativeValue", "value": seats.free},
     }
-    if seats.window == "closed":
+    if seats.window == WindowState.CLOSED:
         offer["availability"] = f"{SCHEMA}/Discontinued"
         offer["description"] = _("Die Anmeldung ist geschlossen.")
     elif seats.is_full:
