@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "programme",
     "registration",
     "outbox",
+    "audit",
     "eventsite",
 ]
 
