@@ -19,9 +19,11 @@ def test_admin_pages_cause_no_csp_violation(site, organiser_page):  # noqa: F811
     violations = []
     page.on(
         "console",
-        lambda message: violations.append(f"{page.url}: {message.text}")
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     page.goto(site.url("/admin/"))
     links = page.locator("#content-main a[href^='/admin/']").evaluate_all(

@@ -1,6 +1,7 @@
 """Invisible characters in names, and what an old personal link shows after cancellation."""
 
 import pytest
+from django.utils import translation
 
 from registration import services
 from registration.forms import RegistrationForm
@@ -10,7 +11,14 @@ from tests.registration.test_views import FORM
 INVISIBLE_ONLY = ["\u3164", "\u2800", "\ufffc", "\u3164\u3164 \u2800", "\u115f\u1160", "\uffa0"]
 
 
+@pytest.fixture
+def german():
+    with translation.override("de"):
+        yield
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("german")
 class TestInvisibleCharacters:
     @pytest.mark.parametrize("separator", ["\u2028", "\u2029"])
     @pytest.mark.parametrize("field", ["first_name", "last_name", "organisation", "position"])
