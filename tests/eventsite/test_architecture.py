@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-ROOT_PACKAGES = ["eventsite", "programme", "registration"]
+ROOT_PACKAGES = ["eventsite", "outbox", "programme", "registration"]
 
 
 def lint_imports(cwd: Path) -> subprocess.CompletedProcess:
@@ -57,6 +57,16 @@ def test_programme_importing_registration_breaks_its_contract(copy_of_the_code):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "The programme knows nothing of registrations BROKEN" in result.stdout
     assert "programme.views -> registration.services" in result.stdout
+
+
+def test_outbox_importing_a_domain_model_breaks_its_contract(copy_of_the_code):
+    add_import(copy_of_the_code / "outbox" / "models.py", "from programme.models import Speaker")
+
+    result = lint_imports(copy_of_the_code)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "The outbox serves every app and knows none BROKEN" in result.stdout
+    assert "outbox.models -> programme.models" in result.stdout
 
 
 def test_models_importing_a_service_break_their_contract(copy_of_the_code):
