@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "programme",
     "registration",
     "outbox",
+    "audit",
     "eventsite",
 ]
 
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "programme.context_processors.event",
+                "programme.context_processors.page_links",
             ],
         },
     },

@@ -1,15 +1,15 @@
 import json
-import logging
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from programme import exports
 from programme.models import Event, Page, Session, Speaker
 from programme.pages import fill_in, page_values
-
-logger = logging.getLogger(__name__)
+from programme.preview_image import preview_path, preview_png
 
 
 def _current_event_or_404() -> Event:
@@ -100,3 +100,18 @@ def schedule_xml(request):
     event = _current_event_or_404()
     schedule = exports.frab_schedule(list(Session.objects.for_timetable()), event)
     return HttpResponse(exports.frab_xml(schedule), content_type="application/xml; charset=utf-8")
+
+
+@require_safe
+def preview_image(request, digest: str):
+    """The link-preview image. Its URL names the facts it shows; a URL of earlier facts
+    leads to the current image."""
+    event = _current_event_or_404()
+    language = get_language() or settings.LANGUAGE_CODE
+    current = preview_path(event, language)
+    if request.path != current:
+        return redirect(current)
+    response = HttpResponse(preview_png(event, language), content_type="image/png")
+    # The URL changes whenever the image does.
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
