@@ -26,14 +26,18 @@ def _current_event_or_404() -> Event:
 def home(request):
     event = _current_event_or_404()
     # BITV 2.0 asks the home page to point to sign language: to a page that has a video,
-    # or to the accessibility statement, which says honestly that there is none yet.
-    sign_language_page = Page.objects.exclude(sign_language_video="").order_by(
-        "slug"
-    ).first() or Page(slug=Page.Slug.ACCESSIBILITY)
+    # or, saying so at the link, to the accessibility statement's note that none exists.
+    sign_language_page = Page.objects.exclude(sign_language_video="").order_by("slug").first()
     return render(
         request,
         "programme/home.html",
-        {"event": event, "sign_language_url": sign_language_page.get_absolute_url()},
+        {
+            "event": event,
+            "description": fill_in(event.description, page_values(event)),
+            "sign_language_url": sign_language_page.get_absolute_url()
+            if sign_language_page
+            else "",
+        },
     )
 
 
