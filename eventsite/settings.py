@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "programme",
     "registration",
     "outbox",
+    "eventsite",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last: it serves cached public pages in place of the view (eventsite/pagecache.py).
+    "eventsite.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "eventsite.urls"
@@ -120,6 +123,32 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
     _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ------------------------------------------------------------------------
+# Shared by every process on every host: the page cache must be invalidated everywhere at
+# once. The database cache needs no extra service (its table: manage.py createcachetable,
+# run by `make run`, the benches and the test setup); Redis is faster under load.
+CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+if CACHE_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_REDIS_URL,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "eventsite_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# How long a rendered public page may stay in the cache (0: no page cache). Changes
+# invalidate it at once; the limit only bounds what unused pages occupy.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "86400"))
+# The seat figure on cached pages lags registrations by at most this many seconds.
+PAGE_CACHE_SEATS_SECONDS = int(os.environ.get("PAGE_CACHE_SEATS_SECONDS", "5"))
 
 # --- Authentication -------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -184,6 +184,12 @@ def _programme(sessions: int, speakers_per_session: int) -> None:
             SessionSpeakerFactory(session=session, order=order)
 
 
+@pytest.fixture
+def uncached(settings):
+    """The rendering's own queries; tests/eventsite/test_pagecache.py pins the cached path."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 def count_queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
@@ -192,7 +198,7 @@ def count_queries(client, url: str) -> int:
 
 @pytest.mark.parametrize("url", ["/programm/", "/referierende/", "/schedule.json", "/schedule.xml",
                                  "/programm.ics", "/en/programm/"])  # fmt: skip
-def test_list_query_count_does_not_grow_with_rows(client, event, url):
+def test_list_query_count_does_not_grow_with_rows(client, event, url, uncached):
     _programme(sessions=2, speakers_per_session=1)
     few = count_queries(client, url)
 
@@ -203,7 +209,7 @@ def test_list_query_count_does_not_grow_with_rows(client, event, url):
     assert few <= 4
 
 
-def test_detail_query_counts_do_not_grow_with_rows(client, event):
+def test_detail_query_counts_do_not_grow_with_rows(client, event, uncached):
     session = SessionFactory()
     speaker = SpeakerFactory()
     SessionSpeakerFactory(session=session, speaker=speaker)
