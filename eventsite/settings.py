@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "programme.context_processors.event",
+                "programme.context_processors.page_links",
             ],
         },
     },
