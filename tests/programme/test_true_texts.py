@@ -35,8 +35,8 @@ def test_pages_state_the_capacity_from_the_data(client, event, path, german, eng
     german_page = client.get(path).content.decode()
     english_page = client.get(f"/en{path}").content.decode()
 
-    assert german in german_page and "200" not in german_page
-    assert english in english_page and "200" not in english_page
+    assert german in german_page and "200 Plätze" not in german_page
+    assert english in english_page and "200 seats" not in english_page
 
 
 @pytest.mark.django_db
