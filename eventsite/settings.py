@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "programme",
     "registration",
     "outbox",
+    "audit",
     "eventsite",
 ]
 

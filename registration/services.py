@@ -22,6 +22,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+import audit
+from audit import Actor
 from programme.models import Event, Page
 from registration import emails
 from registration.models import (
@@ -59,6 +61,42 @@ DETAIL_FIELDS = (
     "accessibility_needs",
     "participant_list_consent",
 )
+
+
+# State fields whose old and new values the audit trail records with every state change.
+STATE_FIELDS = (
+    "status",
+    "hold_expires_at",
+    "email_confirmed_at",
+    "waitlisted_at",
+    "confirmed_at",
+    "cancelled_at",
+    "cancelled_by",
+    "checked_in_at",
+)
+
+
+def _snapshot(registration: Registration, fields=STATE_FIELDS) -> dict:
+    return {field: getattr(registration, field) for field in fields}
+
+
+def _audit(
+    registration: Registration,
+    *,
+    actor: Actor,
+    action: str,
+    before: dict,
+    fields=STATE_FIELDS,
+    note: str = "",
+) -> None:
+    """Record what changed since `before` (a _snapshot) in the audit trail."""
+    audit.record(
+        registration,
+        actor=actor,
+        action=action,
+        changes=audit.changes_between(before, registration, fields),
+        note=note,
+    )
 
 
 class RegistrationError(Exception):
@@ -226,9 +264,13 @@ def _settle_locked(
     expired = []
     for registration in Registration.objects.filter(event=event).lapsed(now).order_by("pk"):
         held_seat = registration.status == Status.HELD
+        before = _snapshot(registration)
         registration.status = Status.EXPIRED
         registration.hold_expires_at = None
         registration.save(update_fields=["status", "hold_expires_at", "updated_at"])
+        _audit(
+            registration, actor=Actor.system("expire-holds"), action="hold_expired", before=before
+        )
         emails.hold_expired(registration, held_seat=held_seat)
         expired.append(registration)
     return expired, _promote_locked(event, now)
@@ -240,9 +282,11 @@ def _promote_locked(event: Event, now: datetime.datetime) -> list[Registration]:
     if free <= 0:
         return promoted
     for registration in Registration.objects.filter(event=event).waiting_list()[:free]:
+        before = _snapshot(registration)
         registration.status = Status.CONFIRMED
         registration.confirmed_at = now
         registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+        _audit(registration, actor=Actor.system("waiting-list"), action="promoted", before=before)
         emails.moved_up(registration)
         promoted.append(registration)
     return promoted
@@ -320,6 +364,12 @@ def submit_registration(
             **{field: data[field] for field in DETAIL_FIELDS if field in data},
         )
         _save_new(registration)
+        _audit(
+            registration,
+            actor=Actor.attendee("registration"),
+            action="created",
+            before={field: None for field in STATE_FIELDS},
+        )
         emails.confirm_address(registration)
         return SubmissionOutcome(SubmissionKind(registration.status), registration)
 
@@ -354,6 +404,7 @@ def confirm_email(*, token: str) -> Registration:
         registration = Registration.objects.get(pk=registration.pk)
 
         if registration.status in (Status.HELD, Status.UNCONFIRMED):
+            before = _snapshot(registration)
             registration.email_confirmed_at = now
             registration.hold_expires_at = None
             seat_free = (
@@ -370,6 +421,12 @@ def confirm_email(*, token: str) -> Registration:
                 registration.waitlisted_at = now
                 registration.save()
                 emails.waitlisted(registration)
+            _audit(
+                registration,
+                actor=Actor.attendee("confirmation link"),
+                action="email_confirmed",
+                before=before,
+            )
     if registration.status == Status.EXPIRED:
         raise LinkExpired(
             _(
@@ -430,9 +487,20 @@ def registration_for_manage_token(token: str) -> Registration:
     return registration
 
 
-def cancel(*, registration: Registration, by: str = Registration.CancelledBy.PARTICIPANT):
+def cancel(
+    *,
+    registration: Registration,
+    by: str = Registration.CancelledBy.PARTICIPANT,
+    actor: Actor | None = None,
+):
     """Cancel a registration (also leaves the waiting list). A freed seat goes to the
     waiting list in the same step. Cancelling twice changes nothing the second time."""
+    if actor is None:
+        actor = (
+            Actor.attendee()
+            if by == Registration.CancelledBy.PARTICIPANT
+            else Actor.organiser(None)
+        )
     with transaction.atomic():
         event = _lock_event(registration.event_id)
         now = timezone.now()
@@ -440,6 +508,7 @@ def cancel(*, registration: Registration, by: str = Registration.CancelledBy.PAR
         if current.status in (Status.CANCELLED, Status.EXPIRED):
             return current
         previous_status = current.status
+        before = _snapshot(current)
         current.status = Status.CANCELLED
         current.cancelled_at = now
         current.cancelled_by = by
@@ -447,6 +516,7 @@ def cancel(*, registration: Registration, by: str = Registration.CancelledBy.PAR
         current.checked_in_at = None
         current.checked_in_by = None
         current.save()
+        _audit(current, actor=actor, action="cancelled", before=before)
         emails.cancelled(current, previous_status=previous_status)
         _settle_locked(event, now)
     return current
@@ -468,9 +538,11 @@ def update_details(*, registration: Registration, data: dict) -> Registration:
         changed = [f for f in DETAIL_FIELDS if f in data and getattr(current, f) != data[f]]
         if not changed:
             return current
+        before = _snapshot(current, changed)
         for field in changed:
             setattr(current, field, data[field])
         current.save(update_fields=[*changed, "updated_at"])
+        _audit(current, actor=Actor.attendee(), action="changed", before=before, fields=changed)
         emails.changed(current)
     return current
 
@@ -486,11 +558,19 @@ def request_email_change(*, registration: Registration, new_email: str) -> None:
             raise NotPossible(_("Diese Anmeldung kann nicht mehr geändert werden."))
         if new_email.lower() == current.email.lower():
             raise NotPossible(_("Das ist bereits Ihre E-Mail-Adresse."))
+        before = _snapshot(current, ["pending_email"])
         current.pending_email = new_email
         current.email_change_token_nonce = new_token_nonce()
         current.email_change_token_hash = hash_token(current.email_change_token())
         current.email_change_requested_at = timezone.now()
         current.save()
+        _audit(
+            current,
+            actor=Actor.attendee(),
+            action="email_change_requested",
+            before=before,
+            fields=["pending_email"],
+        )
         emails.confirm_new_address(current)
 
 
@@ -509,6 +589,13 @@ def confirm_email_change(*, token: str) -> Registration:
         current.email = current.pending_email
         _clear_email_change(current)
         _save_address_change(current)
+        _audit(
+            current,
+            actor=Actor.attendee("email change link"),
+            action="email_changed",
+            before={"email": old_email, "pending_email": current.email},
+            fields=["email", "pending_email"],
+        )
         emails.changed(current, old_email=old_email)
     return current
 
@@ -536,13 +623,14 @@ def _send_link_again(registration: Registration) -> None:
         emails.your_link(registration)
 
 
-def revoke_manage_link(*, registration: Registration) -> Registration:
+def revoke_manage_link(*, registration: Registration, actor: Actor | None = None) -> Registration:
     """A new personal link replaces the old one (which then stops working); it is sent to
     the registered address."""
     with transaction.atomic():
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         current.rotate_manage_token()
         current.save(update_fields=["manage_token_nonce", "manage_token_hash", "updated_at"])
+        audit.record(current, actor=actor or Actor.organiser(None), action="link_replaced")
         emails.your_link(current)
     return current
 
@@ -568,7 +656,7 @@ def delete_expired_personal_data() -> int:
 
 
 def confirm_from_waiting_list_by_hand(
-    *, registration: Registration, add_seat: bool = False
+    *, registration: Registration, add_seat: bool = False, actor: Actor | None = None
 ) -> tuple[Registration, int | None]:
     """An organiser confirms a person from the waiting list out of turn.
 
@@ -594,9 +682,17 @@ def confirm_from_waiting_list_by_hand(
             new_capacity = event.capacity - free + 1
             event.capacity = new_capacity
             event.save(update_fields=["capacity"])
+        before = _snapshot(current)
         current.status = Status.CONFIRMED
         current.confirmed_at = now
         current.save(update_fields=["status", "confirmed_at", "updated_at"])
+        _audit(
+            current,
+            actor=actor or Actor.organiser(None),
+            action="confirmed_out_of_turn",
+            before=before,
+            note=_("mit einem zusätzlichen Platz") if new_capacity is not None else "",
+        )
         emails.moved_up(current)
     return current, new_capacity
 
@@ -609,26 +705,35 @@ class ResentEmail(models.TextChoices):
     WAITLISTED = "waitlisted", _("Nachricht zur Warteliste")
 
 
-def resend_confirmation(*, registration: Registration) -> ResentEmail:
+def resend_confirmation(*, registration: Registration, actor: Actor | None = None) -> ResentEmail:
     """Send the email that belongs to the current status again: the link to confirm the
     address, the confirmation with ticket, or the waiting-list notice."""
     with transaction.atomic():
         current = (
             Registration.objects.select_related("event").select_for_update().get(pk=registration.pk)
         )
+        template = None
         if current.awaits_email_confirmation:
             emails.confirm_address(current, again=True)
-            return ResentEmail.CONFIRM_ADDRESS
-        if current.status == Status.CONFIRMED:
+            template = ResentEmail.CONFIRM_ADDRESS
+        elif current.status == Status.CONFIRMED:
             emails.confirmed(current)
-            return ResentEmail.CONFIRMED
-        if current.status == Status.WAITING:
+            template = ResentEmail.CONFIRMED
+        elif current.status == Status.WAITING:
             emails.waitlisted(current)
-            return ResentEmail.WAITLISTED
+            template = ResentEmail.WAITLISTED
+        if template:
+            audit.record(
+                current,
+                actor=actor or Actor.organiser(None),
+                action="email_resent",
+                note=str(template.label),
+            )
+            return template
     raise NotPossible(_("Die Anmeldung ist nicht mehr aktiv."))
 
 
-def resend_link_by_organiser(*, registration: Registration) -> None:
+def resend_link_by_organiser(*, registration: Registration, actor: Actor | None = None) -> None:
     """Send the personal link again (the existing one stays valid); to an unconfirmed
     address goes the link to confirm it first, as for “lost your link?”."""
     with transaction.atomic():
@@ -638,9 +743,14 @@ def resend_link_by_organiser(*, registration: Registration) -> None:
         if not current.is_active:
             raise NotPossible(_("Die Anmeldung ist nicht mehr aktiv."))
         _send_link_again(current)
+        audit.record(
+            current, actor=actor or Actor.organiser(None), action="email_resent", note="link"
+        )
 
 
-def change_details_by_organiser(*, registration: Registration, data: dict) -> list[str]:
+def change_details_by_organiser(
+    *, registration: Registration, data: dict, actor: Actor | None = None
+) -> list[str]:
     """An organiser corrects a person's details (and, e.g. after a typo, the address).
     The person is told by email, at the old address too if it changed. Returns the names
     of the changed fields."""
@@ -654,6 +764,7 @@ def change_details_by_organiser(*, registration: Registration, data: dict) -> li
         changed = [f for f in fields if f in data and getattr(current, f) != data[f]]
         if not changed:
             return []
+        before = _snapshot(current, changed)
         old_email = current.email
         new_email = data.get("email", old_email).strip()
         email_changed = new_email.lower() != old_email.lower()
@@ -662,5 +773,12 @@ def change_details_by_organiser(*, registration: Registration, data: dict) -> li
         for field in changed:
             setattr(current, field, new_email if field == "email" else data[field])
         _save_address_change(current, update_fields=[*changed, "updated_at"])
+        _audit(
+            current,
+            actor=actor or Actor.organiser(None),
+            action="changed",
+            before=before,
+            fields=changed,
+        )
         emails.changed(current, old_email=old_email if email_changed else None)
     return changed
