@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "programme",
@@ -239,6 +240,9 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 OUTBOX_SITE_CONTEXT = "programme.emails.outbox_site_context"
 # Replies to automatic emails go to the organisers.
 ORGANISER_EMAIL = os.environ.get("ORGANISER_EMAIL", "veranstaltung@example.org")
+# Where to report a vulnerability (/.well-known/security.txt; docs/security.md): an email
+# address or a mailto:/https: URI.
+SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", ORGANISER_EMAIL)
 
 # --- Registration and privacy ----------------------------------------------------
 # How long a seat is held for someone who has not yet confirmed their email address.
