@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from programme.models import Event
-from programme.pages import sign_language_url
+from programme.pages import fill_in, page_values, sign_language_url
 from registration.services import seat_status
 
 logger = logging.getLogger(__name__)
@@ -25,7 +25,12 @@ def home(request):
     return render(
         request,
         "home.html",
-        {"event": event, "seats": seat_status(event), "sign_language_url": sign_language_url()},
+        {
+            "event": event,
+            "description": fill_in(event.description, page_values(event)),
+            "seats": seat_status(event),
+            "sign_language_url": sign_language_url(),
+        },
     )
 
 

@@ -47,10 +47,10 @@ def has_open_placeholders(text: str) -> bool:
 
 
 def sign_language_url() -> str:
-    """Where the home page points for sign language (BITV 2.0): a page that has a video,
-    or the accessibility statement, which says honestly that there is none yet."""
+    """Where the home page points for sign language (BITV 2.0): a page that has a video;
+    empty when none has one (the page then says so at the link)."""
     page = Page.objects.exclude(sign_language_video="").order_by("slug").first()
-    return (page or Page(slug=Page.Slug.ACCESSIBILITY)).get_absolute_url()
+    return page.get_absolute_url() if page else ""
 
 
 def deletion_date(event: Event) -> datetime.date:

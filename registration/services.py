@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 import audit
 from audit import Actor
+from eventsite.client_address import client_network
 from programme.models import Event, Page
 from registration import emails
 from registration.models import (
@@ -45,6 +46,10 @@ Status = Registration.Status
 RATE_LIMIT_WINDOW = datetime.timedelta(hours=1)
 RATE_LIMIT_PER_EMAIL = 5
 RATE_LIMIT_PER_IP = 60
+# Email changes: each sends a link to an address nobody has confirmed yet, so they are
+# limited per registration and per IP as well as per target address (RATE_LIMIT_PER_EMAIL).
+EMAIL_CHANGES_PER_REGISTRATION = 3
+EMAIL_CHANGES_PER_IP = 10
 # A link to confirm a new email address is valid this long.
 EMAIL_CHANGE_VALID_FOR = datetime.timedelta(hours=48)
 
@@ -202,6 +207,12 @@ def seat_status(event: Event) -> SeatStatus:
     )
 
 
+def current_hold_hours(seats: SeatStatus) -> int:
+    """How many hours a seat held now would be held: what the sign-up page says."""
+    duration = hold_duration(taken=seats.taken, capacity=seats.capacity)
+    return int(duration.total_seconds() // 3600)
+
+
 def privacy_notice_version() -> str:
     """The privacy notice a person agreed to: the time organisers last changed it."""
     page = Page.objects.filter(slug=Page.Slug.PRIVACY).only("updated_at").first()
@@ -320,11 +331,52 @@ def check_rate_limit(*, email: str, ip: str | None) -> None:
         raise RateLimited()
 
 
+def check_email_change_limit(*, registration: Registration, new_email: str, ip: str | None):
+    """Count one email change for the registration, the IP and the target address; raise
+    RateLimited above any of the limits."""
+    now = timezone.now()
+    over = _count_hit(f"email:{new_email.strip().lower()}", now) > RATE_LIMIT_PER_EMAIL
+    over = (
+        _count_hit(f"email-change-registration:{registration.pk}", now)
+        > EMAIL_CHANGES_PER_REGISTRATION
+        or over
+    )
+    if ip:
+        over = _count_hit(f"email-change-ip:{ip}", now) > EMAIL_CHANGES_PER_IP or over
+    if over:
+        raise RateLimited()
+
+
 def purge_rate_limit_counters() -> int:
     deleted, _ = RateLimitCounter.objects.filter(
         window_start__lt=timezone.now() - 2 * RATE_LIMIT_WINDOW
     ).delete()
     return deleted
+
+
+# --- held seats per client -------------------------------------------------------------------
+
+
+def client_key(ip: str | None) -> str:
+    """A keyed hash of the client's network (IPv4 address, IPv6 /64); "" when unknown.
+    No address is stored, and without SECRET_KEY the hash reveals none."""
+    if not ip:
+        return ""
+    try:
+        network = client_network(ip)
+    except ValueError:
+        return ""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:client:{network}".encode()).hexdigest()
+
+
+def client_may_hold_another_seat(*, event: Event, client_key: str, now: datetime.datetime) -> bool:
+    """The cap on live holds per client (REGISTRATION_HOLDS_PER_CLIENT), so one client
+    cannot block the seats of everyone else with unconfirmed sign-ups. Call under the
+    event lock, like every seat count."""
+    if not client_key:
+        return True
+    held = Registration.objects.filter(event=event, client_key=client_key).live_holds(now).count()
+    return held < settings.REGISTRATION_HOLDS_PER_CLIENT
 
 
 # --- sign-up and confirmation ----------------------------------------------------------------
@@ -352,13 +404,20 @@ def submit_registration(
             _send_link_again(existing)
             return SubmissionOutcome(SubmissionKind.ALREADY_REGISTERED, existing)
 
-        holds_seat = _newcomer_may_take_seat(event, now)
+        free = _free_seats(event, now)
+        seat_free = _newcomer_may_take_seat(event, now)
+        key = client_key(ip)
+        holds_seat = seat_free and client_may_hold_another_seat(
+            event=event, client_key=key, now=now
+        )
         registration = Registration(
             event=event,
             email=email,
             language=language,
             status=Status.HELD if holds_seat else Status.UNCONFIRMED,
-            hold_expires_at=now + hold_duration(),
+            client_key=key if holds_seat else "",
+            hold_expires_at=now
+            + hold_duration(taken=event.capacity - free, capacity=event.capacity),
             privacy_consent_version=privacy_notice_version(),
             privacy_consented_at=now,
             **{field: data[field] for field in DETAIL_FIELDS if field in data},
@@ -370,7 +429,7 @@ def submit_registration(
             action="created",
             before={field: None for field in STATE_FIELDS},
         )
-        emails.confirm_address(registration)
+        emails.confirm_address(registration, seat_on_confirmation=seat_free and not holds_seat)
         return SubmissionOutcome(SubmissionKind(registration.status), registration)
 
 
@@ -407,6 +466,7 @@ def confirm_email(*, token: str) -> Registration:
             before = _snapshot(registration)
             registration.email_confirmed_at = now
             registration.hold_expires_at = None
+            registration.client_key = ""
             seat_free = (
                 registration.status == Status.HELD  # a live hold is a seat already counted
                 or _newcomer_may_take_seat(event, now)
@@ -547,11 +607,13 @@ def update_details(*, registration: Registration, data: dict) -> Registration:
     return current
 
 
-def request_email_change(*, registration: Registration, new_email: str) -> None:
+def request_email_change(
+    *, registration: Registration, new_email: str, ip: str | None = None
+) -> None:
     """Send a link to the new address; the address changes only when it is followed.
     Always answers the same, so it never reveals whether the new address is registered."""
     new_email = new_email.strip()
-    check_rate_limit(email=new_email, ip=None)
+    check_email_change_limit(registration=registration, new_email=new_email, ip=ip)
     with transaction.atomic():
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         if not current.is_active:
@@ -618,7 +680,11 @@ def resend_link(*, email: str, ip: str | None = None) -> None:
 
 def _send_link_again(registration: Registration) -> None:
     if registration.awaits_email_confirmation:
-        emails.confirm_address(registration, again=True)
+        seat_on_confirmation = False
+        if registration.status == Status.UNCONFIRMED:
+            seats = seat_status(registration.event)
+            seat_on_confirmation = seats.free > 0 and seats.waiting == 0
+        emails.confirm_address(registration, again=True, seat_on_confirmation=seat_on_confirmation)
     else:
         emails.your_link(registration)
 
