@@ -18,8 +18,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -81,21 +80,12 @@ class RegistrationAdminForm(forms.ModelForm):
         fields = [*services.DETAIL_FIELDS, "email"]
 
     def clean_email(self):
-        # The database allows one active registration per address; say so in the form
-        # instead of failing on the constraint.
+        # Said in the form rather than left to the service, so the other edits survive.
         email = self.cleaned_data["email"].strip()
-        taken = (
-            Registration.objects.filter(event_id=self.instance.event_id)
-            .active()
-            .for_email(email)
-            .exclude(pk=self.instance.pk)
-            .exists()
-        )
-        if taken:
-            raise forms.ValidationError(
-                _("Mit dieser E-Mail-Adresse besteht bereits eine andere Anmeldung."),
-                code="email_taken",
-            )
+        try:
+            services.ensure_address_free(registration=self.instance, email=email)
+        except services.AddressTaken as error:
+            raise forms.ValidationError(error.message, code="email_taken") from error
         return email
 
 
@@ -167,38 +157,14 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Status"), ordering="status")
     def status_with_position(self, registration: Registration) -> str:
         label = registration.get_status_display()
-        position = getattr(registration, "waiting_place", None)
-        if registration.status == Status.WAITING and position:
+        position = registration.waiting_position()
+        if position:
             return _("%(status)s (Platz %(position)s)") % {"status": label, "position": position}
         return label
 
     def get_queryset(self, request):
         # The place on the waiting list in the same query as the list (no query per row).
-        ahead = (
-            Registration.objects.filter(event_id=OuterRef("event_id"), status=Status.WAITING)
-            .filter(
-                Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
-                | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
-            )
-            .order_by()
-            .values("event_id")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                waiting_place=Case(
-                    When(
-                        status=Status.WAITING,
-                        then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
-                    ),
-                    default=None,
-                    output_field=IntegerField(),
-                )
-            )
-        )
+        return super().get_queryset(request).with_waiting_place()
 
     @admin.display(description=gettext_lazy("Einlasscode"))
     def entry_code_grouped(self, registration: Registration) -> str:
@@ -395,12 +361,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     )
     def resend_confirmation(self, request, queryset):
         self._require(request, "change")
-        labels = {
-            "confirm_address": _("Link zur Bestätigung der E-Mail-Adresse"),
-            "confirmed": _("Anmeldebestätigung mit Einlasscode"),
-            "waitlisted": _("Nachricht zur Warteliste"),
-        }
-        sent: dict[str, list[str]] = {}
+        sent: dict[services.ResentEmail, list[Registration]] = {}
         refused: dict[str, list[str]] = {}
         for registration in queryset.order_by("last_name", "first_name", "pk"):
             try:
@@ -409,13 +370,13 @@ class RegistrationAdmin(admin.ModelAdmin):
                 refused.setdefault(str(error.message), []).append(registration.full_name)
                 continue
             sent.setdefault(template, []).append(registration)
-        for template, registrations in sent.items():
+        for email, registrations in sent.items():
             self._report(
                 request,
                 registrations,
-                _("%(email)s erneut gesendet an: %%(names)s.") % {"email": labels[template]},
+                _("%(email)s erneut gesendet an: %%(names)s.") % {"email": email.label},
                 {},
-                log_message=_("E-Mail erneut gesendet: %(email)s") % {"email": labels[template]},
+                log_message=_("E-Mail erneut gesendet: %(email)s") % {"email": email.label},
             )
         self._report(request, [], "", refused)
 

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +62,14 @@ class TokenPurpose(models.TextChoices):
     EMAIL_CHANGE = "email-change", _("Neue E-Mail-Adresse")
 
 
+class WindowState(models.TextChoices):
+    """Whether the registration window takes new registrations."""
+
+    OPEN = "open", _("geöffnet")
+    NOT_YET_OPEN = "not_yet_open", _("noch nicht geöffnet")
+    CLOSED = "closed", _("geschlossen")
+
+
 class RegistrationSettings(models.Model):
     """Per-event registration window, kept in this app so it never needs a migration of the
     programme app. Created on first use with the window open."""
@@ -105,17 +113,16 @@ class RegistrationSettings(models.Model):
         window, _created = cls.objects.get_or_create(event=event)
         return window
 
-    def state(self, now: datetime.datetime | None = None) -> str:
-        """ "open", "not_yet_open" or "closed"."""
+    def state(self, now: datetime.datetime | None = None) -> WindowState:
         now = now or timezone.now()
         if self.closed_manually or (self.closes_at and now >= self.closes_at):
-            return "closed"
+            return WindowState.CLOSED
         if self.opens_at and now < self.opens_at:
-            return "not_yet_open"
-        return "open"
+            return WindowState.NOT_YET_OPEN
+        return WindowState.OPEN
 
     def is_open(self, now: datetime.datetime | None = None) -> bool:
-        return self.state(now) == "open"
+        return self.state(now) == WindowState.OPEN
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -146,7 +153,34 @@ class RegistrationQuerySet(models.QuerySet):
     def waiting_list(self):
         return self.filter(status=Registration.Status.WAITING).order_by("waitlisted_at", "pk")
 
-    def by_token(self, purpose: str, token: str):
+    def with_waiting_place(self):
+        """Annotate `waiting_place`: 1 for the first person on the waiting list of their
+        event, None for everybody not waiting. The one definition of the place, for the
+        person's own pages, the admin list and the export, in the same query as the rows."""
+        waiting = Registration.Status.WAITING
+        ahead = (
+            Registration.objects.filter(event_id=OuterRef("event_id"), status=waiting)
+            .filter(
+                Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+                | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
+            )
+            .order_by()
+            .values("event_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            waiting_place=models.Case(
+                models.When(
+                    status=waiting,
+                    then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
+                ),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
+
+    def by_token(self, purpose: TokenPurpose, token: str):
         field = {
             TokenPurpose.MANAGE: "manage_token_hash",
             TokenPurpose.CONFIRM: "confirm_token_hash",
@@ -468,7 +502,7 @@ class Registration(models.Model):
     def email_change_token(self) -> str:
         return derive_token(TokenPurpose.EMAIL_CHANGE, self.email_change_token_nonce)
 
-    def token_matches(self, purpose: str, token: str) -> bool:
+    def token_matches(self, purpose: TokenPurpose, token: str) -> bool:
         stored = {
             TokenPurpose.MANAGE: self.manage_token_hash,
             TokenPurpose.CONFIRM: self.confirm_token_hash,
@@ -482,18 +516,18 @@ class Registration(models.Model):
         self.manage_token_hash = hash_token(self.manage_token())
 
     def waiting_position(self) -> int | None:
-        """1 for the first person on the waiting list."""
+        """1 for the first person on the waiting list (see with_waiting_place); read from
+        the annotation when the row was loaded with it."""
         if self.status != self.Status.WAITING:
             return None
-        ahead = (
-            Registration.objects.filter(event_id=self.event_id, status=self.Status.WAITING)
-            .filter(
-                Q(waitlisted_at__lt=self.waitlisted_at)
-                | Q(waitlisted_at=self.waitlisted_at, pk__lt=self.pk)
-            )
-            .count()
+        if hasattr(self, "waiting_place"):
+            return self.waiting_place
+        return (
+            Registration.objects.filter(pk=self.pk)
+            .with_waiting_place()
+            .values_list("waiting_place", flat=True)
+            .get()
         )
-        return ahead + 1
 
 
 def hold_duration() -> datetime.timedelta:

@@ -17,7 +17,7 @@ import datetime
 import hashlib
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +29,7 @@ from registration.models import (
     Registration,
     RegistrationSettings,
     TokenPurpose,
+    WindowState,
     hash_token,
     hold_duration,
     new_entry_code,
@@ -61,9 +62,8 @@ DETAIL_FIELDS = (
 
 
 class RegistrationError(Exception):
-    """A business rule said no. `message` is translated and safe to show."""
-
-    status_code = 400
+    """A business rule said no. `message` is translated and safe to show; the views decide
+    which HTTP status a refusal gets."""
 
     def __init__(self, message=None):
         self.message = message or self.default_message
@@ -73,27 +73,41 @@ class RegistrationError(Exception):
 
 
 class RegistrationClosed(RegistrationError):
-    status_code = 403
     default_message = _("Die Anmeldung ist derzeit geschlossen.")
 
 
 class RateLimited(RegistrationError):
-    status_code = 429
     default_message = _("Zu viele Anfragen. Bitte versuchen Sie es in einer Stunde erneut.")
 
 
 class InvalidLink(RegistrationError):
-    status_code = 404
     default_message = _("Dieser Link ist ungültig. Bitte prüfen Sie, ob er vollständig ist.")
 
 
 class LinkExpired(RegistrationError):
-    status_code = 410
     default_message = _("Dieser Link ist abgelaufen.")
 
 
 class NotPossible(RegistrationError):
-    status_code = 409
+    """The request contradicts the registration's current state."""
+
+
+class AddressTaken(NotPossible):
+    default_message = _("Mit dieser E-Mail-Adresse besteht bereits eine andere Anmeldung.")
+
+
+class NoSeatFree(NotPossible):
+    default_message = _(
+        "Es ist kein Platz frei. Erhöhen Sie zuerst die Zahl der Plätze oder bestätigen Sie "
+        "mit einem zusätzlichen Platz."
+    )
+
+
+class SubmissionKind(models.TextChoices):
+    HELD = Status.HELD.value, Status.HELD.label
+    UNCONFIRMED = Status.UNCONFIRMED.value, Status.UNCONFIRMED.label
+    # The address had an active registration already; its link was sent again.
+    ALREADY_REGISTERED = "already_registered", _("Bereits angemeldet")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,7 +115,7 @@ class SubmissionOutcome:
     """What a submission did. The page shows the same neutral text for every kind so it
     never reveals whether an address was registered before."""
 
-    kind: str  # "held" | "unconfirmed" | "already_registered"
+    kind: SubmissionKind
     registration: Registration
 
 
@@ -111,7 +125,7 @@ class SeatStatus:
     confirmed: int
     held: int
     waiting: int
-    window: str  # "open" | "not_yet_open" | "closed"
+    window: WindowState
 
     @property
     def taken(self) -> int:
@@ -124,6 +138,14 @@ class SeatStatus:
     @property
     def is_full(self) -> bool:
         return self.free == 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.window == WindowState.OPEN
+
+    @property
+    def opens_later(self) -> bool:
+        return self.window == WindowState.NOT_YET_OPEN
 
 
 # --- reads ---------------------------------------------------------------------------------
@@ -162,6 +184,38 @@ def _free_seats(event: Event, now: datetime.datetime) -> int:
         + registrations.live_holds(now).count()
     )
     return event.capacity - taken
+
+
+def _newcomer_may_take_seat(event: Event, now: datetime.datetime) -> bool:
+    """Under the event lock: whether a person who is not on the waiting list may take a
+    seat now. Only when one is free and nobody waits: the waiting list goes first."""
+    return (
+        _free_seats(event, now) > 0
+        and not Registration.objects.filter(event=event, status=Status.WAITING).exists()
+    )
+
+
+def ensure_address_free(*, registration: Registration, email: str) -> None:
+    """Raise AddressTaken if another active registration of the same event uses the address
+    (the database allows one: one_active_registration_per_email)."""
+    taken = (
+        Registration.objects.filter(event_id=registration.event_id)
+        .active()
+        .for_email(email)
+        .exclude(pk=registration.pk)
+        .exists()
+    )
+    if taken:
+        raise AddressTaken()
+
+
+def _save_address_change(registration: Registration, **save_kwargs) -> None:
+    """Save a changed address; another registration may have taken it since the check."""
+    try:
+        with transaction.atomic():
+            registration.save(**save_kwargs)
+    except IntegrityError as error:
+        raise AddressTaken() from error
 
 
 def _settle_locked(
@@ -252,12 +306,9 @@ def submit_registration(
         existing = Registration.objects.filter(event=event).active().for_email(email).first()
         if existing is not None:
             _send_link_again(existing)
-            return SubmissionOutcome("already_registered", existing)
+            return SubmissionOutcome(SubmissionKind.ALREADY_REGISTERED, existing)
 
-        holds_seat = (
-            _free_seats(event, now) > 0
-            and not Registration.objects.filter(event=event, status=Status.WAITING).exists()
-        )
+        holds_seat = _newcomer_may_take_seat(event, now)
         registration = Registration(
             event=event,
             email=email,
@@ -270,7 +321,7 @@ def submit_registration(
         )
         _save_new(registration)
         emails.confirm_address(registration)
-        return SubmissionOutcome(registration.status, registration)
+        return SubmissionOutcome(SubmissionKind(registration.status), registration)
 
 
 def _save_new(registration: Registration) -> None:
@@ -307,10 +358,7 @@ def confirm_email(*, token: str) -> Registration:
             registration.hold_expires_at = None
             seat_free = (
                 registration.status == Status.HELD  # a live hold is a seat already counted
-                or (
-                    _free_seats(event, now) > 0
-                    and not Registration.objects.filter(event=event, status=Status.WAITING).exists()
-                )
+                or _newcomer_may_take_seat(event, now)
             )
             if seat_free:
                 registration.status = Status.CONFIRMED
@@ -457,24 +505,10 @@ def confirm_email_change(*, token: str) -> Registration:
         if timezone.now() > current.email_change_requested_at + EMAIL_CHANGE_VALID_FOR:
             raise LinkExpired()
         old_email = current.email
-        taken = (
-            Registration.objects.filter(event_id=current.event_id)
-            .active()
-            .for_email(current.pending_email)
-            .exclude(pk=current.pk)
-            .exists()
-        )
-        if taken:
-            raise NotPossible(_("Mit dieser E-Mail-Adresse besteht bereits eine andere Anmeldung."))
+        ensure_address_free(registration=current, email=current.pending_email)
         current.email = current.pending_email
         _clear_email_change(current)
-        try:
-            with transaction.atomic():
-                current.save()
-        except IntegrityError as error:  # the address was taken a moment ago
-            raise NotPossible(
-                _("Mit dieser E-Mail-Adresse besteht bereits eine andere Anmeldung.")
-            ) from error
+        _save_address_change(current)
         emails.changed(current, old_email=old_email)
     return current
 
@@ -529,15 +563,8 @@ def delete_expired_personal_data() -> int:
 
 
 # --- organisers (the guest list in the admin) ------------------------------------------------
-# Added by the guest-list work (issue 4, item 9). Each function is one thing an organiser
-# does to one registration; the admin only picks the registrations and reports the outcome.
-
-
-class NoSeatFree(NotPossible):
-    default_message = _(
-        "Es ist kein Platz frei. Erhöhen Sie zuerst die Zahl der Plätze oder bestätigen Sie "
-        "mit einem zusätzlichen Platz."
-    )
+# Each function is one thing an organiser does to one registration; the admin only picks the
+# registrations and reports the outcome.
 
 
 def confirm_from_waiting_list_by_hand(
@@ -574,23 +601,30 @@ def confirm_from_waiting_list_by_hand(
     return current, new_capacity
 
 
-def resend_confirmation(*, registration: Registration) -> str:
+class ResentEmail(models.TextChoices):
+    """Which email resend_confirmation sent (the value is the email's template name)."""
+
+    CONFIRM_ADDRESS = "confirm_address", _("Link zur Bestätigung der E-Mail-Adresse")
+    CONFIRMED = "confirmed", _("Anmeldebestätigung mit Einlasscode")
+    WAITLISTED = "waitlisted", _("Nachricht zur Warteliste")
+
+
+def resend_confirmation(*, registration: Registration) -> ResentEmail:
     """Send the email that belongs to the current status again: the link to confirm the
-    address, the confirmation with ticket, or the waiting-list notice. Returns the name of
-    the email template."""
+    address, the confirmation with ticket, or the waiting-list notice."""
     with transaction.atomic():
         current = (
             Registration.objects.select_related("event").select_for_update().get(pk=registration.pk)
         )
         if current.awaits_email_confirmation:
             emails.confirm_address(current, again=True)
-            return "confirm_address"
+            return ResentEmail.CONFIRM_ADDRESS
         if current.status == Status.CONFIRMED:
             emails.confirmed(current)
-            return "confirmed"
+            return ResentEmail.CONFIRMED
         if current.status == Status.WAITING:
             emails.waitlisted(current)
-            return "waitlisted"
+            return ResentEmail.WAITLISTED
     raise NotPossible(_("Die Anmeldung ist nicht mehr aktiv."))
 
 
@@ -623,22 +657,10 @@ def change_details_by_organiser(*, registration: Registration, data: dict) -> li
         old_email = current.email
         new_email = data.get("email", old_email).strip()
         email_changed = new_email.lower() != old_email.lower()
-        if email_changed and (
-            Registration.objects.filter(event_id=current.event_id)
-            .active()
-            .for_email(new_email)
-            .exclude(pk=current.pk)
-            .exists()
-        ):
-            raise NotPossible(_("Mit dieser E-Mail-Adresse besteht bereits eine andere Anmeldung."))
+        if email_changed:
+            ensure_address_free(registration=current, email=new_email)
         for field in changed:
             setattr(current, field, new_email if field == "email" else data[field])
-        try:
-            with transaction.atomic():
-                current.save(update_fields=[*changed, "updated_at"])
-        except IntegrityError as error:  # the address was taken a moment ago
-            raise NotPossible(
-                _("Mit dieser E-Mail-Adresse besteht bereits eine andere Anmeldung.")
-            ) from error
+        _save_address_change(current, update_fields=[*changed, "updated_at"])
         emails.changed(current, old_email=old_email if email_changed else None)
     return changed

@@ -21,7 +21,17 @@ from django.views.decorators.http import require_http_methods
 from programme.models import Event
 from registration import services
 from registration.forms import DetailsForm, EmailChangeForm, LostLinkForm, RegistrationForm
-from registration.models import Registration, RegistrationSettings
+from registration.models import Registration, RegistrationSettings, TokenPurpose
+
+# The HTTP status of each kind of refusal (the most specific class listed wins).
+STATUS_OF_REFUSAL = {
+    services.RegistrationClosed: 403,
+    services.RateLimited: 429,
+    services.InvalidLink: 404,
+    services.LinkExpired: 410,
+    services.NotPossible: 409,
+    services.RegistrationError: 400,
+}
 
 
 def _current_event() -> Event:
@@ -40,13 +50,18 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+def status_of(error: services.RegistrationError) -> int:
+    return next(STATUS_OF_REFUSAL[cls] for cls in type(error).__mro__ if cls in STATUS_OF_REFUSAL)
+
+
 def problem(request, error: services.RegistrationError, *, title: str | None = None):
     """A refusal as a friendly page, with the status code a client should see."""
+    link_failed = isinstance(error, services.InvalidLink | services.LinkExpired)
     return render(
         request,
         "registration/problem.html",
-        {"message": error.message, "title": title, "status_code": error.status_code},
-        status=error.status_code,
+        {"message": error.message, "title": title, "offer_lost_link": link_failed},
+        status=status_of(error),
     )
 
 
@@ -78,7 +93,7 @@ def _manage_redirect(token: str):
 def registration_form(request):
     event = _current_event()
     seats = services.seat_status(event)
-    if seats.window != "open":
+    if not seats.is_open:
         error = services.RegistrationClosed()
         if request.method == "POST":
             return problem(request, error)
@@ -118,7 +133,7 @@ def thanks(request):
 @private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token: str):
-    registration = Registration.objects.by_token("confirm", token).first()
+    registration = Registration.objects.by_token(TokenPurpose.CONFIRM, token).first()
     if registration is None:
         return problem(request, services.InvalidLink())
     if request.method != "POST":
@@ -241,7 +256,7 @@ def cancel(request, registration, token):
 @private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm_email_change(request, token: str):
-    registration = Registration.objects.by_token("email-change", token).first()
+    registration = Registration.objects.by_token(TokenPurpose.EMAIL_CHANGE, token).first()
     if registration is None:
         return problem(request, services.InvalidLink())
     if request.method != "POST":
