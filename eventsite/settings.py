@@ -245,6 +245,12 @@ PERIODIC_JOBS = [
         "run": "registration.services.delete_expired_personal_data",
         "every": timedelta(hours=6),
     },
+    # Contingents whose release date has come give their free seats to the public pool.
+    {
+        "name": "release-contingents",
+        "run": "registration.services.release_due_contingents",
+        "every": timedelta(minutes=1),
+    },
     {
         "name": "purge-rate-limit-counters",
         "run": "registration.services.purge_rate_limit_counters",

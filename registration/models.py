@@ -20,9 +20,13 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-# Press cards and assignment notes are personal documents: stored outside MEDIA_ROOT, which
-# may be served publicly, and downloaded only through the admin.
-private_storage = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
+def private_storage() -> FileSystemStorage:
+    """Press cards and assignment notes are personal documents: stored outside MEDIA_ROOT,
+    which may be served publicly, and downloaded only through the admin. A callable, so the
+    location is read from the settings at run time and never written into a migration."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
 
 # Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L): about 40 bits,
 # enough that nobody guesses a valid code, short enough to read out at the door.
@@ -125,6 +129,22 @@ class RegistrationSettings(models.Model):
         return self.state(now) == WindowState.OPEN
 
 
+def waiting_pool_key():
+    """The waiting list a registration is on, as a number for comparisons: its contingent
+    while that is unreleased, else 0 (the public pool; registration/pools.py)."""
+    return Coalesce(
+        models.Case(
+            models.When(
+                contingent__isnull=False,
+                contingent__released_at__isnull=True,
+                then=F("contingent_id"),
+            ),
+            default=None,
+        ),
+        0,
+    )
+
+
 class RegistrationQuerySet(models.QuerySet):
     def active(self):
         """Registrations that keep their email address taken."""
@@ -155,11 +175,17 @@ class RegistrationQuerySet(models.QuerySet):
 
     def with_waiting_place(self):
         """Annotate `waiting_place`: 1 for the first person on the waiting list of their
-        event, None for everybody not waiting. The one definition of the place, for the
-        person's own pages, the admin list and the export, in the same query as the rows."""
+        pool (their contingent's, or the public one), None for everybody not waiting. The
+        one definition of the place, for the person's own pages, the admin list and the
+        export, in the same query as the rows."""
         waiting = Registration.Status.WAITING
         ahead = (
-            Registration.objects.filter(event_id=OuterRef("event_id"), status=waiting)
+            Registration.objects.annotate(waiting_pool=waiting_pool_key())
+            .filter(
+                event_id=OuterRef("event_id"),
+                status=waiting,
+                waiting_pool=OuterRef("waiting_pool"),
+            )
             .filter(
                 Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
                 | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
@@ -169,7 +195,7 @@ class RegistrationQuerySet(models.QuerySet):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        return self.annotate(
+        return self.annotate(waiting_pool=waiting_pool_key()).annotate(
             waiting_place=models.Case(
                 models.When(
                     status=waiting,

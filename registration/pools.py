@@ -110,13 +110,16 @@ def pool_uses(event, now: datetime.datetime) -> dict[int | None, PoolUse]:
     return uses
 
 
+def pool_of(uses: dict[int | None, PoolUse], contingent_id: int | None) -> PoolUse:
+    """The pool a person of that contingent draws from (released contingents: public)."""
+    return uses.get(contingent_id, uses[PUBLIC])
+
+
 def public_pool(event, now: datetime.datetime) -> PoolUse:
     return pool_uses(event, now)[PUBLIC]
 
 
-def pool_for_newcomer(
-    *, event, category: str, code: InvitationCode | None
-) -> Contingent | None:
+def pool_for_newcomer(*, event, category: str, code: InvitationCode | None) -> Contingent | None:
     """The contingent a new registration belongs to: the code's, else the press contingent
     for the press, else none (the public pool). A released contingent still records where
     a person came from; its seats are public."""
