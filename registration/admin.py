@@ -17,6 +17,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -28,6 +29,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit import Actor
+from audit.admin import trail_html
 from programme.models import Event
 from registration import export, services
 from registration.models import (
@@ -75,6 +78,7 @@ STATE_FIELDS = [
     "pending_email",
 ]
 CONSENT_FIELDS = ["privacy_consent_version", "privacy_consented_at"]
+AUDIT_FIELDS = ["audit_trail", "audit_trail_link"]
 
 
 class RegistrationAdminForm(forms.ModelForm):
@@ -164,6 +168,10 @@ class RegistrationAdmin(admin.ModelAdmin):
             gettext_lazy("Einwilligung"),
             {"fields": CONSENT_FIELDS},
         ),
+        (
+            gettext_lazy("Änderungsverlauf"),
+            {"fields": AUDIT_FIELDS},
+        ),
     ]
     readonly_fields = [
         "language",
@@ -174,6 +182,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "accreditation",
         *STATE_FIELDS,
         *CONSENT_FIELDS,
+        *AUDIT_FIELDS,
     ]
     list_select_related = ["contingent"]
 
@@ -204,6 +213,22 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Einlasscode"))
     def entry_code_grouped(self, registration: Registration) -> str:
         return registration.entry_code_display
+
+    @admin.display(description=gettext_lazy("Einträge"))
+    def audit_trail(self, registration: Registration) -> str:
+        return trail_html(registration)
+
+    @admin.display(description=gettext_lazy("Filtern"))
+    def audit_trail_link(self, registration: Registration) -> str:
+        url = reverse("admin:audit_auditentry_changelist")
+        content_type = ContentType.objects.get_for_model(Registration)
+        return format_html(
+            '<a href="{}?content_type__id__exact={}&amp;object_id={}">{}</a>',
+            url,
+            content_type.pk,
+            registration.pk,
+            _("Alle Einträge dieser Anmeldung filtern und durchsuchen"),
+        )
 
     @admin.display(description=gettext_lazy("Platz auf der Warteliste"))
     def waiting_position(self, registration: Registration) -> str:
@@ -255,7 +280,9 @@ class RegistrationAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = {field: form.cleaned_data[field] for field in form.changed_data}
         try:
-            services.change_details_by_organiser(registration=obj, data=data)
+            services.change_details_by_organiser(
+                registration=obj, data=data, actor=Actor.organiser(request.user)
+            )
         except services.RegistrationError as error:
             # Only a race (the address taken a moment ago) gets here; the form checks first.
             self.message_user(request, error.message, messages.ERROR)
@@ -331,7 +358,11 @@ class RegistrationAdmin(admin.ModelAdmin):
             if not registration.is_active:
                 refused.setdefault(_("nicht mehr aktiv"), []).append(registration.full_name)
                 continue
-            services.cancel(registration=registration, by=Registration.CancelledBy.ORGANISER)
+            services.cancel(
+                registration=registration,
+                by=Registration.CancelledBy.ORGANISER,
+                actor=Actor.organiser(request.user),
+            )
             done.append(registration)
         self._report(
             request,
@@ -369,7 +400,9 @@ class RegistrationAdmin(admin.ModelAdmin):
         for registration in queryset:
             try:
                 confirmed, new_capacity = services.confirm_from_waiting_list_by_hand(
-                    registration=registration, add_seat=add_seat
+                    registration=registration,
+                    add_seat=add_seat,
+                    actor=Actor.organiser(request.user),
                 )
             except services.RegistrationError as error:
                 refused.setdefault(str(error.message), []).append(registration.full_name)
@@ -400,7 +433,9 @@ class RegistrationAdmin(admin.ModelAdmin):
         refused: dict[str, list[str]] = {}
         for registration in queryset.order_by("last_name", "first_name", "pk"):
             try:
-                template = services.resend_confirmation(registration=registration)
+                template = services.resend_confirmation(
+                    registration=registration, actor=Actor.organiser(request.user)
+                )
             except services.RegistrationError as error:
                 refused.setdefault(str(error.message), []).append(registration.full_name)
                 continue
@@ -424,7 +459,9 @@ class RegistrationAdmin(admin.ModelAdmin):
         done, refused = [], {}
         for registration in queryset.order_by("last_name", "first_name", "pk"):
             try:
-                services.resend_link_by_organiser(registration=registration)
+                services.resend_link_by_organiser(
+                    registration=registration, actor=Actor.organiser(request.user)
+                )
             except services.RegistrationError as error:
                 refused.setdefault(str(error.message), []).append(registration.full_name)
                 continue
@@ -449,7 +486,9 @@ class RegistrationAdmin(admin.ModelAdmin):
             if not registration.is_active:
                 refused.setdefault(_("nicht mehr aktiv"), []).append(registration.full_name)
                 continue
-            services.revoke_manage_link(registration=registration)
+            services.revoke_manage_link(
+                registration=registration, actor=Actor.organiser(request.user)
+            )
             done.append(registration)
         self._report(
             request,
@@ -501,7 +540,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         done, refused = [], {}
         for registration in queryset.order_by("last_name", "first_name", "pk"):
             try:
-                service(registration=registration)
+                service(registration=registration, actor=Actor.organiser(request.user))
             except services.RegistrationError as error:
                 refused.setdefault(str(error.message), []).append(registration.full_name)
             else:

@@ -22,6 +22,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+import audit
+from audit import Actor
+from eventsite.client_address import client_network
 from programme.models import Event, Page
 from registration import emails, pools
 from registration.models import (
@@ -47,6 +50,10 @@ Status = Registration.Status
 RATE_LIMIT_WINDOW = datetime.timedelta(hours=1)
 RATE_LIMIT_PER_EMAIL = 5
 RATE_LIMIT_PER_IP = 60
+# Email changes: each sends a link to an address nobody has confirmed yet, so they are
+# limited per registration and per IP as well as per target address (RATE_LIMIT_PER_EMAIL).
+EMAIL_CHANGES_PER_REGISTRATION = 3
+EMAIL_CHANGES_PER_IP = 10
 # A link to confirm a new email address is valid this long.
 EMAIL_CHANGE_VALID_FOR = datetime.timedelta(hours=48)
 
@@ -63,6 +70,42 @@ DETAIL_FIELDS = (
     "accessibility_needs",
     "participant_list_consent",
 )
+
+
+# State fields whose old and new values the audit trail records with every state change.
+STATE_FIELDS = (
+    "status",
+    "hold_expires_at",
+    "email_confirmed_at",
+    "waitlisted_at",
+    "confirmed_at",
+    "cancelled_at",
+    "cancelled_by",
+    "checked_in_at",
+)
+
+
+def _snapshot(registration: Registration, fields=STATE_FIELDS) -> dict:
+    return {field: getattr(registration, field) for field in fields}
+
+
+def _audit(
+    registration: Registration,
+    *,
+    actor: Actor,
+    action: str,
+    before: dict,
+    fields=STATE_FIELDS,
+    note: str = "",
+) -> None:
+    """Record what changed since `before` (a _snapshot) in the audit trail."""
+    audit.record(
+        registration,
+        actor=actor,
+        action=action,
+        changes=audit.changes_between(before, registration, fields),
+        note=note,
+    )
 
 
 class RegistrationError(Exception):
@@ -198,6 +241,12 @@ def seat_status(event: Event) -> SeatStatus:
     )
 
 
+def current_hold_hours(seats: SeatStatus) -> int:
+    """How many hours a seat held now would be held: what the sign-up page says."""
+    duration = hold_duration(taken=seats.taken, capacity=seats.capacity)
+    return int(duration.total_seconds() // 3600)
+
+
 def privacy_notice_version() -> str:
     """The privacy notice a person agreed to: the time organisers last changed it."""
     page = Page.objects.filter(slug=Page.Slug.PRIVACY).only("updated_at").first()
@@ -262,9 +311,13 @@ def _settle_locked(
     for registration in Registration.objects.filter(event=event).lapsed(now).order_by("pk"):
         held_seat = registration.status in Registration.HOLDING_STATUSES
         press_review_lapsed = registration.status == Status.AWAITING_APPROVAL
+        before = _snapshot(registration)
         registration.status = Status.EXPIRED
         registration.hold_expires_at = None
         registration.save(update_fields=["status", "hold_expires_at", "updated_at"])
+        _audit(
+            registration, actor=Actor.system("expire-holds"), action="hold_expired", before=before
+        )
         emails.hold_expired(
             registration, held_seat=held_seat, press_review_lapsed=press_review_lapsed
         )
@@ -291,6 +344,7 @@ def _promote_locked(event: Event, now: datetime.datetime) -> list[Registration]:
         if use.free <= 0 or use.waiting == 0:
             continue
         for registration in pools.waiting_in_pool(event, key, contingents)[: use.free]:
+            before = _snapshot(registration)
             if registration.accreditation == Registration.Accreditation.PENDING:
                 registration.status = Status.AWAITING_APPROVAL
                 registration.hold_expires_at = now + press_review_duration()
@@ -301,6 +355,9 @@ def _promote_locked(event: Event, now: datetime.datetime) -> list[Registration]:
                 registration.confirmed_at = now
                 registration.save(update_fields=["status", "confirmed_at", "updated_at"])
                 emails.moved_up(registration)
+            _audit(
+                registration, actor=Actor.system("waiting-list"), action="promoted", before=before
+            )
             promoted.append(registration)
     return promoted
 
@@ -333,11 +390,52 @@ def check_rate_limit(*, email: str, ip: str | None) -> None:
         raise RateLimited()
 
 
+def check_email_change_limit(*, registration: Registration, new_email: str, ip: str | None):
+    """Count one email change for the registration, the IP and the target address; raise
+    RateLimited above any of the limits."""
+    now = timezone.now()
+    over = _count_hit(f"email:{new_email.strip().lower()}", now) > RATE_LIMIT_PER_EMAIL
+    over = (
+        _count_hit(f"email-change-registration:{registration.pk}", now)
+        > EMAIL_CHANGES_PER_REGISTRATION
+        or over
+    )
+    if ip:
+        over = _count_hit(f"email-change-ip:{ip}", now) > EMAIL_CHANGES_PER_IP or over
+    if over:
+        raise RateLimited()
+
+
 def purge_rate_limit_counters() -> int:
     deleted, _ = RateLimitCounter.objects.filter(
         window_start__lt=timezone.now() - 2 * RATE_LIMIT_WINDOW
     ).delete()
     return deleted
+
+
+# --- held seats per client -------------------------------------------------------------------
+
+
+def client_key(ip: str | None) -> str:
+    """A keyed hash of the client's network (IPv4 address, IPv6 /64); "" when unknown.
+    No address is stored, and without SECRET_KEY the hash reveals none."""
+    if not ip:
+        return ""
+    try:
+        network = client_network(ip)
+    except ValueError:
+        return ""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:client:{network}".encode()).hexdigest()
+
+
+def client_may_hold_another_seat(*, event: Event, client_key: str, now: datetime.datetime) -> bool:
+    """The cap on live holds per client (REGISTRATION_HOLDS_PER_CLIENT), so one client
+    cannot block the seats of everyone else with unconfirmed sign-ups. Call under the
+    event lock, like every seat count."""
+    if not client_key:
+        return True
+    held = Registration.objects.filter(event=event, client_key=client_key).live_holds(now).count()
+    return held < settings.REGISTRATION_HOLDS_PER_CLIENT
 
 
 # --- sign-up and confirmation ----------------------------------------------------------------
@@ -371,14 +469,21 @@ def submit_registration(
         contingent = pools.pool_for_newcomer(
             event=event, category=data.get("category", ""), code=code
         )
-        holds_seat = _newcomer_may_take_seat(event, now, contingent.pk if contingent else None)
         is_press = data.get("category") == Registration.Category.PRESS
+        free = _free_seats(event, now)
+        seat_free = _newcomer_may_take_seat(event, now, contingent.pk if contingent else None)
+        key = client_key(ip)
+        holds_seat = seat_free and client_may_hold_another_seat(
+            event=event, client_key=key, now=now
+        )
         registration = Registration(
             event=event,
             email=email,
             language=language,
             status=Status.HELD if holds_seat else Status.UNCONFIRMED,
-            hold_expires_at=now + hold_duration(),
+            client_key=key if holds_seat else "",
+            hold_expires_at=now
+            + hold_duration(taken=event.capacity - free, capacity=event.capacity),
             privacy_consent_version=privacy_notice_version(),
             privacy_consented_at=now,
             contingent=contingent,
@@ -389,7 +494,13 @@ def submit_registration(
             **{field: data[field] for field in DETAIL_FIELDS if field in data},
         )
         _save_new(registration)
-        emails.confirm_address(registration)
+        _audit(
+            registration,
+            actor=Actor.attendee("registration"),
+            action="created",
+            before={field: None for field in STATE_FIELDS},
+        )
+        emails.confirm_address(registration, seat_on_confirmation=seat_free and not holds_seat)
         return SubmissionOutcome(SubmissionKind(registration.status), registration)
 
 
@@ -423,8 +534,10 @@ def confirm_email(*, token: str) -> Registration:
         registration = Registration.objects.get(pk=registration.pk)
 
         if registration.status in (Status.HELD, Status.UNCONFIRMED):
+            before = _snapshot(registration)
             registration.email_confirmed_at = now
             registration.hold_expires_at = None
+            registration.client_key = ""
             seat_free = (
                 registration.status == Status.HELD  # a live hold is a seat already counted
                 or _newcomer_may_take_seat(event, now, registration.contingent_id)
@@ -444,6 +557,12 @@ def confirm_email(*, token: str) -> Registration:
                 registration.waitlisted_at = now
                 registration.save()
                 emails.waitlisted(registration)
+            _audit(
+                registration,
+                actor=Actor.attendee("confirmation link"),
+                action="email_confirmed",
+                before=before,
+            )
     if registration.status == Status.EXPIRED:
         raise LinkExpired(
             _(
@@ -504,9 +623,20 @@ def registration_for_manage_token(token: str) -> Registration:
     return registration
 
 
-def cancel(*, registration: Registration, by: str = Registration.CancelledBy.PARTICIPANT):
+def cancel(
+    *,
+    registration: Registration,
+    by: str = Registration.CancelledBy.PARTICIPANT,
+    actor: Actor | None = None,
+):
     """Cancel a registration (also leaves the waiting list). A freed seat goes to the
     waiting list in the same step. Cancelling twice changes nothing the second time."""
+    if actor is None:
+        actor = (
+            Actor.attendee()
+            if by == Registration.CancelledBy.PARTICIPANT
+            else Actor.organiser(None)
+        )
     with transaction.atomic():
         event = _lock_event(registration.event_id)
         now = timezone.now()
@@ -514,6 +644,7 @@ def cancel(*, registration: Registration, by: str = Registration.CancelledBy.PAR
         if current.status in (Status.CANCELLED, Status.EXPIRED):
             return current
         previous_status = current.status
+        before = _snapshot(current)
         current.status = Status.CANCELLED
         current.cancelled_at = now
         current.cancelled_by = by
@@ -521,6 +652,7 @@ def cancel(*, registration: Registration, by: str = Registration.CancelledBy.PAR
         current.checked_in_at = None
         current.checked_in_by = None
         current.save()
+        _audit(current, actor=actor, action="cancelled", before=before)
         emails.cancelled(current, previous_status=previous_status)
         _settle_locked(event, now)
     return current
@@ -542,29 +674,41 @@ def update_details(*, registration: Registration, data: dict) -> Registration:
         changed = [f for f in DETAIL_FIELDS if f in data and getattr(current, f) != data[f]]
         if not changed:
             return current
+        before = _snapshot(current, changed)
         for field in changed:
             setattr(current, field, data[field])
         current.save(update_fields=[*changed, "updated_at"])
+        _audit(current, actor=Actor.attendee(), action="changed", before=before, fields=changed)
         emails.changed(current)
     return current
 
 
-def request_email_change(*, registration: Registration, new_email: str) -> None:
+def request_email_change(
+    *, registration: Registration, new_email: str, ip: str | None = None
+) -> None:
     """Send a link to the new address; the address changes only when it is followed.
     Always answers the same, so it never reveals whether the new address is registered."""
     new_email = new_email.strip()
-    check_rate_limit(email=new_email, ip=None)
+    check_email_change_limit(registration=registration, new_email=new_email, ip=ip)
     with transaction.atomic():
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         if not current.is_active:
             raise NotPossible(_("Diese Anmeldung kann nicht mehr geändert werden."))
         if new_email.lower() == current.email.lower():
             raise NotPossible(_("Das ist bereits Ihre E-Mail-Adresse."))
+        before = _snapshot(current, ["pending_email"])
         current.pending_email = new_email
         current.email_change_token_nonce = new_token_nonce()
         current.email_change_token_hash = hash_token(current.email_change_token())
         current.email_change_requested_at = timezone.now()
         current.save()
+        _audit(
+            current,
+            actor=Actor.attendee(),
+            action="email_change_requested",
+            before=before,
+            fields=["pending_email"],
+        )
         emails.confirm_new_address(current)
 
 
@@ -583,6 +727,13 @@ def confirm_email_change(*, token: str) -> Registration:
         current.email = current.pending_email
         _clear_email_change(current)
         _save_address_change(current)
+        _audit(
+            current,
+            actor=Actor.attendee("email change link"),
+            action="email_changed",
+            before={"email": old_email, "pending_email": current.email},
+            fields=["email", "pending_email"],
+        )
         emails.changed(current, old_email=old_email)
     return current
 
@@ -605,18 +756,23 @@ def resend_link(*, email: str, ip: str | None = None) -> None:
 
 def _send_link_again(registration: Registration) -> None:
     if registration.awaits_email_confirmation:
-        emails.confirm_address(registration, again=True)
+        seat_on_confirmation = False
+        if registration.status == Status.UNCONFIRMED:
+            seats = seat_status(registration.event)
+            seat_on_confirmation = seats.free > 0 and seats.waiting == 0
+        emails.confirm_address(registration, again=True, seat_on_confirmation=seat_on_confirmation)
     else:
         emails.your_link(registration)
 
 
-def revoke_manage_link(*, registration: Registration) -> Registration:
+def revoke_manage_link(*, registration: Registration, actor: Actor | None = None) -> Registration:
     """A new personal link replaces the old one (which then stops working); it is sent to
     the registered address."""
     with transaction.atomic():
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         current.rotate_manage_token()
         current.save(update_fields=["manage_token_nonce", "manage_token_hash", "updated_at"])
+        audit.record(current, actor=actor or Actor.organiser(None), action="link_replaced")
         emails.your_link(current)
     return current
 
@@ -642,7 +798,7 @@ def delete_expired_personal_data() -> int:
 
 
 def confirm_from_waiting_list_by_hand(
-    *, registration: Registration, add_seat: bool = False
+    *, registration: Registration, add_seat: bool = False, actor: Actor | None = None
 ) -> tuple[Registration, int | None]:
     """An organiser confirms a person from the waiting list out of turn.
 
@@ -668,9 +824,17 @@ def confirm_from_waiting_list_by_hand(
             new_capacity = event.capacity - min(_free_seats(event, now), 0) + 1
             event.capacity = new_capacity
             event.save(update_fields=["capacity"])
+        before = _snapshot(current)
         current.status = Status.CONFIRMED
         current.confirmed_at = now
         current.save(update_fields=["status", "confirmed_at", "updated_at"])
+        _audit(
+            current,
+            actor=actor or Actor.organiser(None),
+            action="confirmed_out_of_turn",
+            before=before,
+            note=_("mit einem zusätzlichen Platz") if new_capacity is not None else "",
+        )
         emails.moved_up(current)
     return current, new_capacity
 
@@ -683,26 +847,35 @@ class ResentEmail(models.TextChoices):
     WAITLISTED = "waitlisted", _("Nachricht zur Warteliste")
 
 
-def resend_confirmation(*, registration: Registration) -> ResentEmail:
+def resend_confirmation(*, registration: Registration, actor: Actor | None = None) -> ResentEmail:
     """Send the email that belongs to the current status again: the link to confirm the
     address, the confirmation with ticket, or the waiting-list notice."""
     with transaction.atomic():
         current = (
             Registration.objects.select_related("event").select_for_update().get(pk=registration.pk)
         )
+        template = None
         if current.awaits_email_confirmation:
             emails.confirm_address(current, again=True)
-            return ResentEmail.CONFIRM_ADDRESS
-        if current.status == Status.CONFIRMED:
+            template = ResentEmail.CONFIRM_ADDRESS
+        elif current.status == Status.CONFIRMED:
             emails.confirmed(current)
-            return ResentEmail.CONFIRMED
-        if current.status == Status.WAITING:
+            template = ResentEmail.CONFIRMED
+        elif current.status == Status.WAITING:
             emails.waitlisted(current)
-            return ResentEmail.WAITLISTED
+            template = ResentEmail.WAITLISTED
+        if template:
+            audit.record(
+                current,
+                actor=actor or Actor.organiser(None),
+                action="email_resent",
+                note=str(template.label),
+            )
+            return template
     raise NotPossible(_("Die Anmeldung ist nicht mehr aktiv."))
 
 
-def resend_link_by_organiser(*, registration: Registration) -> None:
+def resend_link_by_organiser(*, registration: Registration, actor: Actor | None = None) -> None:
     """Send the personal link again (the existing one stays valid); to an unconfirmed
     address goes the link to confirm it first, as for “lost your link?”."""
     with transaction.atomic():
@@ -712,9 +885,14 @@ def resend_link_by_organiser(*, registration: Registration) -> None:
         if not current.is_active:
             raise NotPossible(_("Die Anmeldung ist nicht mehr aktiv."))
         _send_link_again(current)
+        audit.record(
+            current, actor=actor or Actor.organiser(None), action="email_resent", note="link"
+        )
 
 
-def change_details_by_organiser(*, registration: Registration, data: dict) -> list[str]:
+def change_details_by_organiser(
+    *, registration: Registration, data: dict, actor: Actor | None = None
+) -> list[str]:
     """An organiser corrects a person's details (and, e.g. after a typo, the address).
     The person is told by email, at the old address too if it changed. Returns the names
     of the changed fields."""
@@ -728,6 +906,7 @@ def change_details_by_organiser(*, registration: Registration, data: dict) -> li
         changed = [f for f in fields if f in data and getattr(current, f) != data[f]]
         if not changed:
             return []
+        before = _snapshot(current, changed)
         old_email = current.email
         new_email = data.get("email", old_email).strip()
         email_changed = new_email.lower() != old_email.lower()
@@ -736,6 +915,13 @@ def change_details_by_organiser(*, registration: Registration, data: dict) -> li
         for field in changed:
             setattr(current, field, new_email if field == "email" else data[field])
         _save_address_change(current, update_fields=[*changed, "updated_at"])
+        _audit(
+            current,
+            actor=actor or Actor.organiser(None),
+            action="changed",
+            before=before,
+            fields=changed,
+        )
         emails.changed(current, old_email=old_email if email_changed else None)
     return changed
 
@@ -823,7 +1009,9 @@ class NotAwaitingApproval(NotPossible):
     default_message = _("Die Akkreditierung dieser Anmeldung wird gerade nicht geprüft.")
 
 
-def approve_accreditation(*, registration: Registration) -> Registration:
+def approve_accreditation(
+    *, registration: Registration, actor: Actor | None = None
+) -> Registration:
     """An organiser confirms a press accreditation: the held seat becomes a confirmed one
     and the person gets the confirmation with the entry code."""
     with transaction.atomic():
@@ -831,17 +1019,27 @@ def approve_accreditation(*, registration: Registration) -> Registration:
         current = Registration.objects.get(pk=registration.pk)
         if current.status != Status.AWAITING_APPROVAL:
             raise NotAwaitingApproval()
+        before = _snapshot(current, fields=[*STATE_FIELDS, "accreditation"])
         now = timezone.now()
         current.status = Status.CONFIRMED
         current.confirmed_at = now
         current.hold_expires_at = None
         current.accreditation = Registration.Accreditation.APPROVED
         current.save()
+        _audit(
+            current,
+            actor=actor or Actor.organiser(None),
+            action="accreditation_approved",
+            before=before,
+            fields=[*STATE_FIELDS, "accreditation"],
+        )
         emails.accreditation_approved(current)
     return current
 
 
-def decline_accreditation(*, registration: Registration) -> Registration:
+def decline_accreditation(
+    *, registration: Registration, actor: Actor | None = None
+) -> Registration:
     """An organiser declines a press accreditation: the registration ends, the press seat
     goes to the next person waiting for one."""
     with transaction.atomic():
@@ -849,6 +1047,7 @@ def decline_accreditation(*, registration: Registration) -> Registration:
         current = Registration.objects.get(pk=registration.pk)
         if current.status != Status.AWAITING_APPROVAL:
             raise NotAwaitingApproval()
+        before = _snapshot(current, fields=[*STATE_FIELDS, "accreditation"])
         now = timezone.now()
         current.status = Status.CANCELLED
         current.cancelled_at = now
@@ -856,6 +1055,13 @@ def decline_accreditation(*, registration: Registration) -> Registration:
         current.hold_expires_at = None
         current.accreditation = Registration.Accreditation.DECLINED
         current.save()
+        _audit(
+            current,
+            actor=actor or Actor.organiser(None),
+            action="accreditation_declined",
+            before=before,
+            fields=[*STATE_FIELDS, "accreditation"],
+        )
         emails.accreditation_declined(current)
         _settle_locked(event, now)
     return current

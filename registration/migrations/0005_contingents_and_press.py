@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('programme', '0004_session_no_overlap_on_postgresql'),
-        ('registration', '0003_door_check_in'),
+        ('registration', '0004_registration_client_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
