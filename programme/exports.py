@@ -66,15 +66,28 @@ def location_line(session: Session, event: Event) -> str:
 # --- iCalendar ------------------------------------------------------------------
 
 
-def calendar(sessions: Sequence[Session], event: Event) -> bytes:
-    """One VEVENT per session, times in Europe/Berlin with a VTIMEZONE."""
+# How often subscribed calendars should fetch the feed again (RFC 7986 and Outlook's
+# X-PUBLISHED-TTL): a changed time reaches them within the hour.
+REFRESH_INTERVAL = datetime.timedelta(hours=1)
+
+
+def calendar(sessions: Sequence[Session], event: Event, *, name: str | None = None) -> bytes:
+    """One VEVENT per session, times in Europe/Berlin with a VTIMEZONE.
+
+    Fit for subscribing (webcal://): METHOD:PUBLISH, the calendar's name and time zone,
+    a refresh interval, and per entry a stable UID with a SEQUENCE that grows with every
+    change of time or place (programme.services.save_session) and its LAST-MODIFIED, so
+    an update replaces the entry instead of adding a second one."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Modellkommune E-Government//Programm//DE")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", event.short_title)
+    cal.add("name", name or event.short_title)
+    cal.add("x-wr-calname", name or event.short_title)
     cal.add("x-wr-timezone", TIME_ZONE)
+    cal.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL))
     # A VTIMEZONE for the event's year only: short, and correct for that day.
     cal.add_component(
         icalendar.Timezone.from_tzid(
@@ -87,6 +100,7 @@ def calendar(sessions: Sequence[Session], event: Event) -> bytes:
     for session in sessions:
         entry = icalendar.Event()
         entry.add("uid", session_uid(session))
+        entry.add("sequence", session.sequence)
         entry.add("dtstamp", session.updated_at.astimezone(datetime.UTC))
         entry.add("last-modified", session.updated_at.astimezone(datetime.UTC))
         entry.add("dtstart", session.start.astimezone(zone))
