@@ -127,7 +127,7 @@ def main() -> int:
             "EMAIL_HOST": "",
         }
         python = sys.executable
-        for command in (["migrate", "--noinput", "-v0"], ["load_event"]):
+        for command in (["migrate", "--noinput", "-v0"], ["createcachetable"], ["load_event"]):
             subprocess.run(
                 [python, "manage.py", *command],
                 cwd=ROOT,

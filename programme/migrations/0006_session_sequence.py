@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programme', '0004_session_no_overlap_on_postgresql'),
+        ('programme', '0005_session_location_confirmed'),
     ]
 
     operations = [
