@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from outbox.gallery import register
@@ -157,4 +159,38 @@ register(
     audience=ATTENDEES,
     template="registration/your_link",
     sample=_context,
+)
+
+
+def _directions_url(language: str) -> str:
+    with translation.override(language):
+        return settings.SITE_URL + reverse("directions")
+
+
+def _before_the_day(language: str) -> dict:
+    context = _context(language)
+    registration = context["registration"]
+    return {
+        **context,
+        "cancel_url": sample_url(registration, "cancel"),
+        "directions_url": _directions_url(language),
+        "days_left": 3,
+    }
+
+
+register(
+    "registration-reminder",
+    title=_("Erinnerung vor der Veranstaltung"),
+    audience=ATTENDEES,
+    template="registration/reminder",
+    sample=_before_the_day,
+    attachments=_ticket,
+)
+register(
+    "registration-last-call",
+    title=_("Letzter Aufruf: kurz vor dem Tag nachgerückt"),
+    audience=WAITING_LIST,
+    template="registration/last_call",
+    sample=_before_the_day,
+    attachments=_ticket,
 )

@@ -26,7 +26,7 @@ import audit
 from audit import Actor
 from eventsite.client_address import client_network
 from programme.models import Event, Page
-from registration import emails
+from registration import emails, reminders
 from registration.models import (
     RateLimitCounter,
     Registration,
@@ -298,7 +298,7 @@ def _promote_locked(event: Event, now: datetime.datetime) -> list[Registration]:
         registration.confirmed_at = now
         registration.save(update_fields=["status", "confirmed_at", "updated_at"])
         _audit(registration, actor=Actor.system("waiting-list"), action="promoted", before=before)
-        emails.moved_up(registration)
+        reminders.announce_moved_up(registration, now=now)
         promoted.append(registration)
     return promoted
 
@@ -759,7 +759,7 @@ def confirm_from_waiting_list_by_hand(
             before=before,
             note=_("mit einem zusätzlichen Platz") if new_capacity is not None else "",
         )
-        emails.moved_up(current)
+        reminders.announce_moved_up(current, now=now)
     return current, new_capacity
 
 
