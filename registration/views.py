@@ -91,7 +91,11 @@ def registration_form(request):
         window = RegistrationSettings.for_event(event)
         return render(request, "registration/closed.html", {"seats": seats, "window": window})
 
-    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, request.FILES)
+    else:
+        # The link of a personal invitation fills the code in (?code=...).
+        form = RegistrationForm(initial={"invitation_code": request.GET.get("code", "")[:40]})
     if request.method == "POST" and form.is_valid():
         if form.is_bot:
             # Pretend success so a bot learns nothing; nothing is stored or sent.
@@ -103,13 +107,23 @@ def registration_form(request):
                 language=request.LANGUAGE_CODE,
                 ip=client_ip(request),
             )
+        except services.InvitationCodeRefused as error:
+            # Shown at the field, with everything else the person typed kept.
+            form.add_error("invitation_code", error.message)
         except services.RegistrationError as error:
             return problem(request, error)
-        return redirect("registration:thanks")
+        else:
+            return redirect("registration:thanks")
+    has_code = bool(form["invitation_code"].value())
     return render(
         request,
         "registration/form.html",
-        {"form": form, "seats": seats, "hold_hours": services.current_hold_hours(seats)},
+        {
+            "form": form,
+            "seats": seats,
+            "has_code": has_code,
+            "hold_hours": services.current_hold_hours(seats),
+        },
         status=400 if form.is_bound else 200,
     )
 

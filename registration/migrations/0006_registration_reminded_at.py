@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registration', '0004_registration_client_key'),
+        ('registration', '0005_contingents_and_press'),
     ]
 
     operations = [
