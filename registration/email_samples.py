@@ -194,3 +194,55 @@ register(
     sample=_before_the_day,
     attachments=_ticket,
 )
+
+
+def _invitation(language: str) -> dict:
+    from registration.models import InvitationCode
+
+    code = InvitationCode(
+        code="7KQMX3PD9HTW",
+        recipient_name="Dr. Erika Mustermann",
+        recipient_email="erika.mustermann@example.org",
+        language=language,
+        expires_at=timezone.now() + datetime.timedelta(days=14),
+    )
+    with translation.override(language):
+        invitation_url = f"{settings.SITE_URL}{reverse('registration:form')}?code={code.code}"
+    return {
+        "code": code,
+        "recipient_name": code.recipient_name,
+        "invitation_url": invitation_url,
+        "event": sample_event(),
+        "organiser_email": "veranstaltung@example.org",
+    }
+
+
+register(
+    "registration-invitation",
+    title=_("Einladung mit Einladungscode (Kontingent)"),
+    audience=ATTENDEES,
+    template="registration/invitation",
+    sample=_invitation,
+)
+register(
+    "registration-accreditation-pending",
+    title=_("Presse: Akkreditierung wird geprüft"),
+    audience=ATTENDEES,
+    template="registration/accreditation_pending",
+    sample=lambda language: _context(language, deadline=_deadline()),
+)
+register(
+    "registration-accreditation-approved",
+    title=_("Presse: Akkreditierung bestätigt"),
+    audience=ATTENDEES,
+    template="registration/accreditation_approved",
+    sample=_context,
+    attachments=_ticket,
+)
+register(
+    "registration-accreditation-declined",
+    title=_("Presse: Akkreditierung abgelehnt"),
+    audience=ATTENDEES,
+    template="registration/accreditation_declined",
+    sample=_context,
+)
