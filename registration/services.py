@@ -198,6 +198,7 @@ class SeatStatus:
     window: WindowState
     public_free: int | None = None
     contingents: tuple[pools.PoolUse, ...] = ()
+    public: pools.PoolUse | None = None
 
     @property
     def taken(self) -> int:
@@ -238,6 +239,7 @@ def seat_status(event: Event) -> SeatStatus:
         window=RegistrationSettings.for_event(event).state(now),
         public_free=uses[pools.PUBLIC].free,
         contingents=tuple(use for key, use in uses.items() if key is not pools.PUBLIC),
+        public=uses[pools.PUBLIC],
     )
 
 
