@@ -1,10 +1,17 @@
 """Everything that changes a registration, one function per business operation.
 
 The seat rule: confirmed registrations plus live holds never exceed the event's capacity.
-Every operation that can take or free a seat runs in one transaction that first locks the
-event row (SELECT ... FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction mode
-takes the database write lock at BEGIN). Under that lock the operation first settles holds
-whose time ran out, then counts, then writes. Nothing counts outside the lock.
+Every decision that gives a seat is made in a transaction that holds the event row's lock
+(SELECT ... FOR NO KEY UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction mode
+takes the database write lock at BEGIN) and counts the seats under it in one statement
+(seat_counts). Nothing that gives a seat counts outside the lock.
+
+The lock is held as briefly as possible, because every seat decision of every worker on
+every host waits for it. A sign-up reads, renders and writes everything first (its
+registration, its email) and takes the lock only to count, just before its commit; a
+sign-up that cannot get a seat (the event is full or people wait) takes no lock at all,
+since it can never overbook. Holds that ran out are settled, and the waiting list moves
+up, only when the count shows a reason to (`_settle_locked`).
 
 Every email a change causes is queued in the same transaction (registration/emails.py), so
 a rolled-back change sends nothing and a committed one is never without its email.
@@ -17,8 +24,8 @@ import datetime
 import hashlib
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -151,15 +158,45 @@ class SeatStatus:
 # --- reads ---------------------------------------------------------------------------------
 
 
+@dataclasses.dataclass(frozen=True)
+class SeatCounts:
+    """The figures the seat rule decides by, counted in one statement."""
+
+    confirmed: int
+    held: int  # live holds: unconfirmed sign-ups whose seat is still kept
+    waiting: int
+    lapsed: int  # held or unconfirmed sign-ups whose time ran out, not yet settled
+
+    @property
+    def taken(self) -> int:
+        return self.confirmed + self.held
+
+
+def seat_counts(event_id: int, now: datetime.datetime) -> SeatCounts:
+    """One aggregate query. Under the event lock it is the basis of a seat decision;
+    without the lock only a snapshot (pages, and the guess a sign-up starts from)."""
+    live_hold = Q(status=Status.HELD, hold_expires_at__gt=now)
+    counts = Registration.objects.filter(event_id=event_id).aggregate(
+        confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
+        held=Count("pk", filter=live_hold),
+        waiting=Count("pk", filter=Q(status=Status.WAITING)),
+        lapsed=Count(
+            "pk",
+            filter=Q(status__in=[Status.HELD, Status.UNCONFIRMED], hold_expires_at__lte=now),
+        ),
+    )
+    return SeatCounts(**counts)
+
+
 def seat_status(event: Event) -> SeatStatus:
     """Counts for pages and the admin summary (a snapshot, not a reservation)."""
     now = timezone.now()
-    registrations = Registration.objects.filter(event=event)
+    counts = seat_counts(event.pk, now)
     return SeatStatus(
         capacity=event.capacity,
-        confirmed=registrations.filter(status=Status.CONFIRMED).count(),
-        held=registrations.live_holds(now).count(),
-        waiting=registrations.filter(status=Status.WAITING).count(),
+        confirmed=counts.confirmed,
+        held=counts.held,
+        waiting=counts.waiting,
         window=RegistrationSettings.for_event(event).state(now),
     )
 
@@ -174,25 +211,20 @@ def privacy_notice_version() -> str:
 
 
 def _lock_event(event_id: int) -> Event:
-    return Event.objects.select_for_update().get(pk=event_id)
+    # NO KEY UPDATE, not UPDATE: inserting a registration takes a KEY SHARE lock on its
+    # event (the foreign key), which FOR UPDATE would wait for. A sign-up inserts first and
+    # locks last, so with FOR UPDATE two sign-ups would each wait for the other.
+    return Event.objects.select_for_update(no_key=True).get(pk=event_id)
 
 
-def _free_seats(event: Event, now: datetime.datetime) -> int:
-    registrations = Registration.objects.filter(event=event)
-    taken = (
-        registrations.filter(status=Status.CONFIRMED).count()
-        + registrations.live_holds(now).count()
-    )
-    return event.capacity - taken
+def _free_seats(event: Event, counts: SeatCounts) -> int:
+    return event.capacity - counts.taken
 
 
-def _newcomer_may_take_seat(event: Event, now: datetime.datetime) -> bool:
-    """Under the event lock: whether a person who is not on the waiting list may take a
-    seat now. Only when one is free and nobody waits: the waiting list goes first."""
-    return (
-        _free_seats(event, now) > 0
-        and not Registration.objects.filter(event=event, status=Status.WAITING).exists()
-    )
+def _newcomer_may_take_seat(event: Event, counts: SeatCounts) -> bool:
+    """Whether a person who is not on the waiting list may take a seat: only when one is
+    free and nobody waits (the waiting list goes first). A decision only under the lock."""
+    return _free_seats(event, counts) > 0 and counts.waiting == 0
 
 
 def ensure_address_free(*, registration: Registration, email: str) -> None:
@@ -219,26 +251,29 @@ def _save_address_change(registration: Registration, **save_kwargs) -> None:
 
 
 def _settle_locked(
-    event: Event, now: datetime.datetime
+    event: Event, now: datetime.datetime, counts: SeatCounts | None = None
 ) -> tuple[list[Registration], list[Registration]]:
-    """Under the event lock: end lapsed holds, then move the waiting list up.
-    Returns (expired, promoted)."""
+    """Under the event lock: end lapsed holds, then move the waiting list up, each only
+    when the count shows there is something to do. Returns (expired, promoted)."""
+    counts = counts or seat_counts(event.pk, now)
     expired = []
-    for registration in Registration.objects.filter(event=event).lapsed(now).order_by("pk"):
-        held_seat = registration.status == Status.HELD
-        registration.status = Status.EXPIRED
-        registration.hold_expires_at = None
-        registration.save(update_fields=["status", "hold_expires_at", "updated_at"])
-        emails.hold_expired(registration, held_seat=held_seat)
-        expired.append(registration)
-    return expired, _promote_locked(event, now)
-
-
-def _promote_locked(event: Event, now: datetime.datetime) -> list[Registration]:
+    if counts.lapsed:
+        for registration in Registration.objects.filter(event=event).lapsed(now).order_by("pk"):
+            held_seat = registration.status == Status.HELD
+            registration.status = Status.EXPIRED
+            registration.hold_expires_at = None
+            registration.save(update_fields=["status", "hold_expires_at", "updated_at"])
+            emails.hold_expired(registration, held_seat=held_seat)
+            expired.append(registration)
+    # Lapsed holds were not counted as taken, so ending them leaves the free seats as they are.
     promoted = []
-    free = _free_seats(event, now)
-    if free <= 0:
-        return promoted
+    if counts.waiting and _free_seats(event, counts) > 0:
+        promoted = _promote_locked(event, now, free=_free_seats(event, counts))
+    return expired, promoted
+
+
+def _promote_locked(event: Event, now: datetime.datetime, *, free: int) -> list[Registration]:
+    promoted = []
     for registration in Registration.objects.filter(event=event).waiting_list()[:free]:
         registration.status = Status.CONFIRMED
         registration.confirmed_at = now
@@ -251,28 +286,42 @@ def _promote_locked(event: Event, now: datetime.datetime) -> list[Registration]:
 # --- rate limit ----------------------------------------------------------------------------
 
 
-def _count_hit(key: str, now: datetime.datetime) -> int:
+def _count_hits(keys: list[str], now: datetime.datetime) -> list[int]:
+    """Count one hit for each key in the current window and return the new counts: one
+    INSERT ... ON CONFLICT DO UPDATE ... RETURNING for all keys, committed by itself."""
     window = RATE_LIMIT_WINDOW.total_seconds()
     window_start = datetime.datetime.fromtimestamp(
         now.timestamp() // window * window, tz=datetime.UTC
     )
-    key_hash = hashlib.sha256(f"{settings.SECRET_KEY}:{key}".encode()).hexdigest()
-    with transaction.atomic():
-        counter, _created = RateLimitCounter.objects.get_or_create(
-            key_hash=key_hash, window_start=window_start
+    hashes = [hashlib.sha256(f"{settings.SECRET_KEY}:{key}".encode()).hexdigest() for key in keys]
+    table = connection.ops.quote_name(RateLimitCounter._meta.db_table)
+    stored_start = connection.ops.adapt_datetimefield_value(window_start)
+    values = ", ".join(["(%s, %s, 1)"] * len(hashes))
+    params = [value for key_hash in hashes for value in (key_hash, stored_start)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key_hash, window_start, count) VALUES {values} "  # noqa: S608 (no user input in the SQL)
+            f"ON CONFLICT (key_hash, window_start) DO UPDATE SET count = {table}.count + 1 "
+            "RETURNING key_hash, count",
+            params,
         )
-        RateLimitCounter.objects.filter(pk=counter.pk).update(count=F("count") + 1)
-        return RateLimitCounter.objects.values_list("count", flat=True).get(pk=counter.pk)
+        counts = dict(cursor.fetchall())
+    return [counts[key_hash] for key_hash in hashes]
+
+
+def _count_hit(key: str, now: datetime.datetime) -> int:
+    return _count_hits([key], now)[0]
 
 
 def check_rate_limit(*, email: str, ip: str | None) -> None:
     """Count one request for the address and the IP; raise RateLimited above the limit.
     Counted in its own committed step, so rejected attempts count as well."""
-    now = timezone.now()
-    over = _count_hit(f"email:{email.strip().lower()}", now) > RATE_LIMIT_PER_EMAIL
+    keys, limits = [f"email:{email.strip().lower()}"], [RATE_LIMIT_PER_EMAIL]
     if ip:
-        over = _count_hit(f"ip:{ip}", now) > RATE_LIMIT_PER_IP or over
-    if over:
+        keys.append(f"ip:{ip}")
+        limits.append(RATE_LIMIT_PER_IP)
+    counts = _count_hits(keys, timezone.now())
+    if any(count > limit for count, limit in zip(counts, limits, strict=True)):
         raise RateLimited()
 
 
@@ -293,35 +342,63 @@ def submit_registration(
 
     With a seat free, the person holds it until they confirm their address or the hold
     runs out; with the event full, they join the waiting list once they confirm. An
-    address that is already registered gets its link again instead."""
+    address that is already registered gets its link again instead.
+
+    Everything is read, written and rendered before the seat lock. A sign-up that the
+    snapshot count gives a seat is inserted as a hold, and only then takes the lock and
+    counts again, itself included; if the seat went to someone faster, it becomes an
+    unconfirmed sign-up before its commit. One the snapshot gives no seat never locks: it
+    takes nothing, and the snapshot was true when it was counted."""
     email = data["email"].strip()
     check_rate_limit(email=email, ip=ip)
+    now = timezone.now()
+    if not RegistrationSettings.for_event(event).is_open(now):
+        raise RegistrationClosed()
+    existing = Registration.objects.filter(event=event).active().for_email(email).first()
+    if existing is not None:
+        return _already_registered(existing)
+
+    snapshot = seat_counts(event.pk, now)
+    registration = Registration(
+        event=event,
+        email=email,
+        language=language,
+        status=Status.HELD if _newcomer_may_take_seat(event, snapshot) else Status.UNCONFIRMED,
+        hold_expires_at=now + hold_duration(),
+        privacy_consent_version=privacy_notice_version(),
+        privacy_consented_at=now,
+        **{field: data[field] for field in DETAIL_FIELDS if field in data},
+    )
     with transaction.atomic():
-        event = _lock_event(event.pk)
-        if not RegistrationSettings.for_event(event).is_open():
-            raise RegistrationClosed()
-        now = timezone.now()
-        _settle_locked(event, now)
+        try:
+            _save_new(registration)
+        except IntegrityError:
+            # The same address was registered a moment ago (one_active_registration_per_email).
+            existing = Registration.objects.filter(event=event).active().for_email(email).first()
+            if existing is None:
+                raise
+            return _already_registered(existing)
+        message = emails.confirm_address(registration)
+        if registration.status == Status.HELD:
+            event = _lock_event(event.pk)
+            locked_at = timezone.now()
+            counts = seat_counts(event.pk, locked_at)
+            without_this_one = dataclasses.replace(counts, held=counts.held - 1)
+            if not _newcomer_may_take_seat(event, without_this_one):
+                registration.status = Status.UNCONFIRMED
+                registration.save(update_fields=["status", "updated_at"])
+                message.delete()
+                emails.confirm_address(registration)
+                counts = without_this_one
+            if counts.lapsed or (counts.waiting and _free_seats(event, counts) > 0):
+                _settle_locked(event, locked_at, counts)
+    return SubmissionOutcome(SubmissionKind(registration.status), registration)
 
-        existing = Registration.objects.filter(event=event).active().for_email(email).first()
-        if existing is not None:
-            _send_link_again(existing)
-            return SubmissionOutcome(SubmissionKind.ALREADY_REGISTERED, existing)
 
-        holds_seat = _newcomer_may_take_seat(event, now)
-        registration = Registration(
-            event=event,
-            email=email,
-            language=language,
-            status=Status.HELD if holds_seat else Status.UNCONFIRMED,
-            hold_expires_at=now + hold_duration(),
-            privacy_consent_version=privacy_notice_version(),
-            privacy_consented_at=now,
-            **{field: data[field] for field in DETAIL_FIELDS if field in data},
-        )
-        _save_new(registration)
-        emails.confirm_address(registration)
-        return SubmissionOutcome(SubmissionKind(registration.status), registration)
+def _already_registered(existing: Registration) -> SubmissionOutcome:
+    with transaction.atomic():
+        _send_link_again(existing)
+    return SubmissionOutcome(SubmissionKind.ALREADY_REGISTERED, existing)
 
 
 def _save_new(registration: Registration) -> None:
@@ -350,7 +427,10 @@ def confirm_email(*, token: str) -> Registration:
     with transaction.atomic():
         event = _lock_event(registration.event_id)
         now = timezone.now()
-        _settle_locked(event, now)
+        counts = seat_counts(event.pk, now)
+        expired, promoted = _settle_locked(event, now, counts)
+        if expired or promoted:
+            counts = seat_counts(event.pk, now)
         registration = Registration.objects.get(pk=registration.pk)
 
         if registration.status in (Status.HELD, Status.UNCONFIRMED):
@@ -358,7 +438,7 @@ def confirm_email(*, token: str) -> Registration:
             registration.hold_expires_at = None
             seat_free = (
                 registration.status == Status.HELD  # a live hold is a seat already counted
-                or _newcomer_may_take_seat(event, now)
+                or _newcomer_may_take_seat(event, counts)
             )
             if seat_free:
                 registration.status = Status.CONFIRMED
@@ -587,7 +667,7 @@ def confirm_from_waiting_list_by_hand(
         if current.status != Status.WAITING:
             raise NotPossible(_("Diese Person steht nicht auf der Warteliste."))
         new_capacity = None
-        free = _free_seats(event, now)
+        free = _free_seats(event, seat_counts(event.pk, now))
         if free <= 0:
             if not add_seat:
                 raise NoSeatFree()
