@@ -369,22 +369,34 @@ def submit_registration(
         privacy_consented_at=now,
         **{field: data[field] for field in DETAIL_FIELDS if field in data},
     )
-    with transaction.atomic():
+    for _attempt in range(5):
         try:
-            _save_new(registration)
+            return _insert_and_take_seat(registration)
         except IntegrityError:
-            # The same address was registered a moment ago (one_active_registration_per_email).
+            # The insert is the transaction's first statement, so nothing else was lost.
             existing = Registration.objects.filter(event=event).active().for_email(email).first()
-            if existing is None:
+            if existing is not None:
+                # The same address was registered a moment ago (one_active_registration_per_email).
+                return _already_registered(existing)
+            if not Registration.objects.filter(entry_code=registration.entry_code).exists():
                 raise
-            return _already_registered(existing)
+            registration.entry_code = new_entry_code()  # an (astronomically rare) clash
+            registration.pk = None
+    raise IntegrityError("could not draw a free entry code")
+
+
+def _insert_and_take_seat(registration: Registration) -> SubmissionOutcome:
+    """The sign-up's transaction: insert, queue the email, and for a hold the short lock."""
+    with transaction.atomic():
+        registration.save(force_insert=True)
         message = emails.confirm_address(registration)
         if registration.status == Status.HELD:
-            event = _lock_event(event.pk)
+            event = _lock_event(registration.event_id)
             locked_at = timezone.now()
             counts = seat_counts(event.pk, locked_at)
             without_this_one = dataclasses.replace(counts, held=counts.held - 1)
             if not _newcomer_may_take_seat(event, without_this_one):
+                # Someone faster took the last seat between the snapshot and the lock.
                 registration.status = Status.UNCONFIRMED
                 registration.save(update_fields=["status", "updated_at"])
                 message.delete()

@@ -92,19 +92,13 @@ def _manage_redirect(token: str):
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration_form(request):
     event = _current_event()
-    seats = services.seat_status(event)
-    if not seats.is_open:
-        error = services.RegistrationClosed()
-        if request.method == "POST":
-            return problem(request, error)
-        window = RegistrationSettings.for_event(event)
-        return render(request, "registration/closed.html", {"seats": seats, "window": window})
-
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if form.is_bot:
             # Pretend success so a bot learns nothing; nothing is stored or sent.
             return redirect("registration:thanks")
+        # The service checks the registration window itself: no counting here, a sign-up
+        # rush is all POSTs.
         try:
             services.submit_registration(
                 event=event,
@@ -115,6 +109,14 @@ def registration_form(request):
         except services.RegistrationError as error:
             return problem(request, error)
         return redirect("registration:thanks")
+
+    seats = services.seat_status(event)
+    if not seats.is_open:
+        error = services.RegistrationClosed()
+        if request.method == "POST":
+            return problem(request, error)
+        window = RegistrationSettings.for_event(event)
+        return render(request, "registration/closed.html", {"seats": seats, "window": window})
     return render(
         request,
         "registration/form.html",
