@@ -16,15 +16,19 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit import Actor
+from audit.admin import trail_html
 from programme.models import Event
 from registration import export, services
 from registration.models import (
@@ -72,6 +76,7 @@ STATE_FIELDS = [
     "pending_email",
 ]
 CONSENT_FIELDS = ["privacy_consent_version", "privacy_consented_at"]
+AUDIT_FIELDS = ["audit_trail", "audit_trail_link"]
 
 
 class RegistrationAdminForm(forms.ModelForm):
@@ -146,8 +151,12 @@ class RegistrationAdmin(admin.ModelAdmin):
             gettext_lazy("Einwilligung"),
             {"fields": CONSENT_FIELDS},
         ),
+        (
+            gettext_lazy("Änderungsverlauf"),
+            {"fields": AUDIT_FIELDS},
+        ),
     ]
-    readonly_fields = ["language", *STATE_FIELDS, *CONSENT_FIELDS]
+    readonly_fields = ["language", *STATE_FIELDS, *CONSENT_FIELDS, *AUDIT_FIELDS]
 
     # --- columns ---------------------------------------------------------------------------
     @admin.display(description=gettext_lazy("Name"), ordering="last_name")
@@ -169,6 +178,22 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Einlasscode"))
     def entry_code_grouped(self, registration: Registration) -> str:
         return registration.entry_code_display
+
+    @admin.display(description=gettext_lazy("Einträge"))
+    def audit_trail(self, registration: Registration) -> str:
+        return trail_html(registration)
+
+    @admin.display(description=gettext_lazy("Filtern"))
+    def audit_trail_link(self, registration: Registration) -> str:
+        url = reverse("admin:audit_auditentry_changelist")
+        content_type = ContentType.objects.get_for_model(Registration)
+        return format_html(
+            '<a href="{}?content_type__id__exact={}&amp;object_id={}">{}</a>',
+            url,
+            content_type.pk,
+            registration.pk,
+            _("Alle Einträge dieser Anmeldung filtern und durchsuchen"),
+        )
 
     @admin.display(description=gettext_lazy("Platz auf der Warteliste"))
     def waiting_position(self, registration: Registration) -> str:
@@ -220,7 +245,9 @@ class RegistrationAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = {field: form.cleaned_data[field] for field in form.changed_data}
         try:
-            services.change_details_by_organiser(registration=obj, data=data)
+            services.change_details_by_organiser(
+                registration=obj, data=data, actor=Actor.organiser(request.user)
+            )
         except services.RegistrationError as error:
             # Only a race (the address taken a moment ago) gets here; the form checks first.
             self.message_user(request, error.message, messages.ERROR)
@@ -296,7 +323,11 @@ class RegistrationAdmin(admin.ModelAdmin):
             if not registration.is_active:
                 refused.setdefault(_("nicht mehr aktiv"), []).append(registration.full_name)
                 continue
-            services.cancel(registration=registration, by=Registration.CancelledBy.ORGANISER)
+            services.cancel(
+                registration=registration,
+                by=Registration.CancelledBy.ORGANISER,
+                actor=Actor.organiser(request.user),
+            )
             done.append(registration)
         self._report(
             request,
@@ -334,7 +365,9 @@ class RegistrationAdmin(admin.ModelAdmin):
         for registration in queryset:
             try:
                 confirmed, new_capacity = services.confirm_from_waiting_list_by_hand(
-                    registration=registration, add_seat=add_seat
+                    registration=registration,
+                    add_seat=add_seat,
+                    actor=Actor.organiser(request.user),
                 )
             except services.RegistrationError as error:
                 refused.setdefault(str(error.message), []).append(registration.full_name)
@@ -365,7 +398,9 @@ class RegistrationAdmin(admin.ModelAdmin):
         refused: dict[str, list[str]] = {}
         for registration in queryset.order_by("last_name", "first_name", "pk"):
             try:
-                template = services.resend_confirmation(registration=registration)
+                template = services.resend_confirmation(
+                    registration=registration, actor=Actor.organiser(request.user)
+                )
             except services.RegistrationError as error:
                 refused.setdefault(str(error.message), []).append(registration.full_name)
                 continue
@@ -389,7 +424,9 @@ class RegistrationAdmin(admin.ModelAdmin):
         done, refused = [], {}
         for registration in queryset.order_by("last_name", "first_name", "pk"):
             try:
-                services.resend_link_by_organiser(registration=registration)
+                services.resend_link_by_organiser(
+                    registration=registration, actor=Actor.organiser(request.user)
+                )
             except services.RegistrationError as error:
                 refused.setdefault(str(error.message), []).append(registration.full_name)
                 continue
@@ -414,7 +451,9 @@ class RegistrationAdmin(admin.ModelAdmin):
             if not registration.is_active:
                 refused.setdefault(_("nicht mehr aktiv"), []).append(registration.full_name)
                 continue
-            services.revoke_manage_link(registration=registration)
+            services.revoke_manage_link(
+                registration=registration, actor=Actor.organiser(request.user)
+            )
             done.append(registration)
         self._report(
             request,

@@ -26,8 +26,19 @@ def _queue_email(**kwargs):
     return queue_email(**kwargs)
 
 
+def greeting_name(registration: Registration, to: str | None = None) -> str:
+    """The name to greet with, only for an address the person has confirmed. Anyone can
+    type a stranger's address and a "name" like "Visit evil.example now": until the
+    address is confirmed, the mail carries no text the requester chose."""
+    confirmed = registration.email_confirmed_at is not None
+    if not confirmed or (to is not None and to.lower() != registration.email.lower()):
+        return ""
+    return registration.full_name
+
+
 def _queue(registration: Registration, name: str, context: dict, *, to=None, attachments=()):
     base = {
+        "greeting_name": greeting_name(registration, to),
         "registration": registration,
         "event": registration.event,
         "site_url": settings.SITE_URL,
@@ -116,14 +127,24 @@ def _ticket_attachments(registration: Registration):
 # --- the messages --------------------------------------------------------------------------
 
 
-def confirm_address(registration: Registration, *, again: bool = False):
+def confirm_address(
+    registration: Registration, *, again: bool = False, seat_on_confirmation: bool = False
+):
+    """seat_on_confirmation: no seat is held (the client's allowance of held seats is used
+    up) but seats are free, so the person gets one by confirming while any are left."""
+    deadline = registration.hold_expires_at
+    hold_hours = None
+    if deadline and registration.created_at:
+        hold_hours = max(round((deadline - registration.created_at).total_seconds() / 3600), 1)
     return _queue(
         registration,
         "confirm_address",
         {
             "confirm_url": confirm_url(registration),
             "holds_seat": registration.status == Registration.Status.HELD,
-            "deadline": registration.hold_expires_at,
+            "seat_on_confirmation": seat_on_confirmation,
+            "deadline": deadline,
+            "hold_hours": hold_hours,
             "again": again,
         },
     )

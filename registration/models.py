@@ -308,6 +308,9 @@ class Registration(models.Model):
     email_change_token_nonce = models.CharField(max_length=64, blank=True, editable=False)
     email_change_token_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
     email_change_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Keyed hash of the client network a held seat came from (services.client_key), for
+    # the cap on held seats per client; emptied once the address is confirmed.
+    client_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -388,6 +391,11 @@ class Registration(models.Model):
         indexes = [
             models.Index(fields=["event", "status"], name="registration_event_status"),
             models.Index(fields=["waitlisted_at"], name="registration_waitlisted_at"),
+            models.Index(
+                fields=["event", "client_key"],
+                condition=Q(status="held"),
+                name="registration_held_by_client",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -457,8 +465,15 @@ class Registration(models.Model):
         )
 
 
-def hold_duration() -> datetime.timedelta:
-    return datetime.timedelta(hours=settings.REGISTRATION_HOLD_HOURS)
+def hold_duration(*, taken: int = 0, capacity: int = 0) -> datetime.timedelta:
+    """How long a new hold lasts: REGISTRATION_HOLD_HOURS, shorter as the event fills
+    (REGISTRATION_HOLD_SHRINK: once PERCENT of the seats are taken, at most HOURS)."""
+    hours = settings.REGISTRATION_HOLD_HOURS
+    if capacity > 0:
+        for percent, shorter in settings.REGISTRATION_HOLD_SHRINK:
+            if taken * 100 >= percent * capacity:
+                hours = min(hours, shorter)
+    return datetime.timedelta(hours=hours)
 
 
 class RateLimitCounter(models.Model):

@@ -29,6 +29,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+import audit
+from audit import Actor
+from eventsite.client_address import client_network
 from programme.models import Event, Page
 from registration import emails
 from registration.models import (
@@ -50,6 +53,10 @@ Status = Registration.Status
 RATE_LIMIT_WINDOW = datetime.timedelta(hours=1)
 RATE_LIMIT_PER_EMAIL = 5
 RATE_LIMIT_PER_IP = 60
+# Email changes: each sends a link to an address nobody has confirmed yet, so they are
+# limited per registration and per IP as well as per target address (RATE_LIMIT_PER_EMAIL).
+EMAIL_CHANGES_PER_REGISTRATION = 3
+EMAIL_CHANGES_PER_IP = 10
 # A link to confirm a new email address is valid this long.
 EMAIL_CHANGE_VALID_FOR = datetime.timedelta(hours=48)
 
@@ -66,6 +73,42 @@ DETAIL_FIELDS = (
     "accessibility_needs",
     "participant_list_consent",
 )
+
+
+# State fields whose old and new values the audit trail records with every state change.
+STATE_FIELDS = (
+    "status",
+    "hold_expires_at",
+    "email_confirmed_at",
+    "waitlisted_at",
+    "confirmed_at",
+    "cancelled_at",
+    "cancelled_by",
+    "checked_in_at",
+)
+
+
+def _snapshot(registration: Registration, fields=STATE_FIELDS) -> dict:
+    return {field: getattr(registration, field) for field in fields}
+
+
+def _audit(
+    registration: Registration,
+    *,
+    actor: Actor,
+    action: str,
+    before: dict,
+    fields=STATE_FIELDS,
+    note: str = "",
+) -> None:
+    """Record what changed since `before` (a _snapshot) in the audit trail."""
+    audit.record(
+        registration,
+        actor=actor,
+        action=action,
+        changes=audit.changes_between(before, registration, fields),
+        note=note,
+    )
 
 
 class RegistrationError(Exception):
@@ -166,19 +209,22 @@ class SeatCounts:
     held: int  # live holds: unconfirmed sign-ups whose seat is still kept
     waiting: int
     lapsed: int  # held or unconfirmed sign-ups whose time ran out, not yet settled
+    client_held: int = 0  # live holds from the client asked about (client_key)
 
     @property
     def taken(self) -> int:
         return self.confirmed + self.held
 
 
-def seat_counts(event_id: int, now: datetime.datetime) -> SeatCounts:
+def seat_counts(event_id: int, now: datetime.datetime, *, client_key: str = "") -> SeatCounts:
     """One aggregate query. Under the event lock it is the basis of a seat decision;
     without the lock only a snapshot (pages, and the guess a sign-up starts from)."""
     live_hold = Q(status=Status.HELD, hold_expires_at__gt=now)
+    client_filter = live_hold & Q(client_key=client_key) if client_key else Q(pk__in=[])
     counts = Registration.objects.filter(event_id=event_id).aggregate(
         confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
         held=Count("pk", filter=live_hold),
+        client_held=Count("pk", filter=client_filter),
         waiting=Count("pk", filter=Q(status=Status.WAITING)),
         lapsed=Count(
             "pk",
@@ -199,6 +245,12 @@ def seat_status(event: Event) -> SeatStatus:
         waiting=counts.waiting,
         window=RegistrationSettings.for_event(event).state(now),
     )
+
+
+def current_hold_hours(seats: SeatStatus) -> int:
+    """How many hours a seat held now would be held: what the sign-up page says."""
+    duration = hold_duration(taken=seats.taken, capacity=seats.capacity)
+    return int(duration.total_seconds() // 3600)
 
 
 def privacy_notice_version() -> str:
@@ -260,9 +312,16 @@ def _settle_locked(
     if counts.lapsed:
         for registration in Registration.objects.filter(event=event).lapsed(now).order_by("pk"):
             held_seat = registration.status == Status.HELD
+            before = _snapshot(registration)
             registration.status = Status.EXPIRED
             registration.hold_expires_at = None
             registration.save(update_fields=["status", "hold_expires_at", "updated_at"])
+            _audit(
+                registration,
+                actor=Actor.system("expire-holds"),
+                action="hold_expired",
+                before=before,
+            )
             emails.hold_expired(registration, held_seat=held_seat)
             expired.append(registration)
     # Lapsed holds were not counted as taken, so ending them leaves the free seats as they are.
@@ -275,9 +334,11 @@ def _settle_locked(
 def _promote_locked(event: Event, now: datetime.datetime, *, free: int) -> list[Registration]:
     promoted = []
     for registration in Registration.objects.filter(event=event).waiting_list()[:free]:
+        before = _snapshot(registration)
         registration.status = Status.CONFIRMED
         registration.confirmed_at = now
         registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+        _audit(registration, actor=Actor.system("waiting-list"), action="promoted", before=before)
         emails.moved_up(registration)
         promoted.append(registration)
     return promoted
@@ -325,11 +386,59 @@ def check_rate_limit(*, email: str, ip: str | None) -> None:
         raise RateLimited()
 
 
+def check_email_change_limit(*, registration: Registration, new_email: str, ip: str | None):
+    """Count one email change for the registration, the IP and the target address; raise
+    RateLimited above any of the limits."""
+    now = timezone.now()
+    over = _count_hit(f"email:{new_email.strip().lower()}", now) > RATE_LIMIT_PER_EMAIL
+    over = (
+        _count_hit(f"email-change-registration:{registration.pk}", now)
+        > EMAIL_CHANGES_PER_REGISTRATION
+        or over
+    )
+    if ip:
+        over = _count_hit(f"email-change-ip:{ip}", now) > EMAIL_CHANGES_PER_IP or over
+    if over:
+        raise RateLimited()
+
+
 def purge_rate_limit_counters() -> int:
     deleted, _ = RateLimitCounter.objects.filter(
         window_start__lt=timezone.now() - 2 * RATE_LIMIT_WINDOW
     ).delete()
     return deleted
+
+
+# --- held seats per client -------------------------------------------------------------------
+
+
+def client_key(ip: str | None) -> str:
+    """A keyed hash of the client's network (IPv4 address, IPv6 /64); "" when unknown.
+    No address is stored, and without SECRET_KEY the hash reveals none."""
+    if not ip:
+        return ""
+    try:
+        network = client_network(ip)
+    except ValueError:
+        return ""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:client:{network}".encode()).hexdigest()
+
+
+def client_may_hold_another_seat(
+    *,
+    event: Event,
+    client_key: str,
+    now: datetime.datetime,
+    counts: SeatCounts | None = None,
+) -> bool:
+    """The cap on live holds per client (REGISTRATION_HOLDS_PER_CLIENT), so one client
+    cannot block the seats of everyone else with unconfirmed sign-ups. A decision only
+    with counts made under the event lock, like every seat count (`counts`, counted with
+    this client_key; counted here when not given)."""
+    if not client_key:
+        return True
+    counts = counts or seat_counts(event.pk, now, client_key=client_key)
+    return counts.client_held < settings.REGISTRATION_HOLDS_PER_CLIENT
 
 
 # --- sign-up and confirmation ----------------------------------------------------------------
@@ -358,20 +467,26 @@ def submit_registration(
     if existing is not None:
         return _already_registered(existing)
 
-    snapshot = seat_counts(event.pk, now)
+    key = client_key(ip)
+    snapshot = seat_counts(event.pk, now, client_key=key)
+    holds_seat = _newcomer_may_take_seat(event, snapshot) and client_may_hold_another_seat(
+        event=event, client_key=key, now=now, counts=snapshot
+    )
     registration = Registration(
         event=event,
         email=email,
         language=language,
-        status=Status.HELD if _newcomer_may_take_seat(event, snapshot) else Status.UNCONFIRMED,
-        hold_expires_at=now + hold_duration(),
+        status=Status.HELD if holds_seat else Status.UNCONFIRMED,
+        client_key=key if holds_seat else "",
+        hold_expires_at=now + hold_duration(taken=snapshot.taken, capacity=event.capacity),
         privacy_consent_version=privacy_notice_version(),
         privacy_consented_at=now,
         **{field: data[field] for field in DETAIL_FIELDS if field in data},
     )
+    seat_on_confirmation = _newcomer_may_take_seat(event, snapshot) and not holds_seat
     for _attempt in range(5):
         try:
-            return _insert_and_take_seat(registration)
+            return _insert_and_take_seat(registration, seat_on_confirmation=seat_on_confirmation)
         except IntegrityError:
             # The insert is the transaction's first statement, so nothing else was lost.
             existing = Registration.objects.filter(event=event).active().for_email(email).first()
@@ -385,25 +500,48 @@ def submit_registration(
     raise IntegrityError("could not draw a free entry code")
 
 
-def _insert_and_take_seat(registration: Registration) -> SubmissionOutcome:
+def _insert_and_take_seat(
+    registration: Registration, *, seat_on_confirmation: bool
+) -> SubmissionOutcome:
     """The sign-up's transaction: insert, queue the email, and for a hold the short lock."""
     with transaction.atomic():
         registration.save(force_insert=True)
-        message = emails.confirm_address(registration)
+        message = emails.confirm_address(registration, seat_on_confirmation=seat_on_confirmation)
         if registration.status == Status.HELD:
             event = _lock_event(registration.event_id)
             locked_at = timezone.now()
-            counts = seat_counts(event.pk, locked_at)
-            without_this_one = dataclasses.replace(counts, held=counts.held - 1)
-            if not _newcomer_may_take_seat(event, without_this_one):
-                # Someone faster took the last seat between the snapshot and the lock.
+            counts = seat_counts(event.pk, locked_at, client_key=registration.client_key)
+            without_this_one = dataclasses.replace(
+                counts,
+                held=counts.held - 1,
+                client_held=counts.client_held - 1 if registration.client_key else 0,
+            )
+            seat_free = _newcomer_may_take_seat(event, without_this_one)
+            if not (
+                seat_free
+                and client_may_hold_another_seat(
+                    event=event,
+                    client_key=registration.client_key,
+                    now=locked_at,
+                    counts=without_this_one,
+                )
+            ):
+                # Someone faster took the last seat (or this client's last allowed hold)
+                # between the snapshot and the lock.
                 registration.status = Status.UNCONFIRMED
-                registration.save(update_fields=["status", "updated_at"])
+                registration.client_key = ""
+                registration.save(update_fields=["status", "client_key", "updated_at"])
                 message.delete()
-                emails.confirm_address(registration)
+                emails.confirm_address(registration, seat_on_confirmation=seat_free)
                 counts = without_this_one
             if counts.lapsed or (counts.waiting and _free_seats(event, counts) > 0):
                 _settle_locked(event, locked_at, counts)
+        _audit(
+            registration,
+            actor=Actor.attendee("registration"),
+            action="created",
+            before={field: None for field in STATE_FIELDS},
+        )
     return SubmissionOutcome(SubmissionKind(registration.status), registration)
 
 
@@ -446,8 +584,10 @@ def confirm_email(*, token: str) -> Registration:
         registration = Registration.objects.get(pk=registration.pk)
 
         if registration.status in (Status.HELD, Status.UNCONFIRMED):
+            before = _snapshot(registration)
             registration.email_confirmed_at = now
             registration.hold_expires_at = None
+            registration.client_key = ""
             seat_free = (
                 registration.status == Status.HELD  # a live hold is a seat already counted
                 or _newcomer_may_take_seat(event, counts)
@@ -462,6 +602,12 @@ def confirm_email(*, token: str) -> Registration:
                 registration.waitlisted_at = now
                 registration.save()
                 emails.waitlisted(registration)
+            _audit(
+                registration,
+                actor=Actor.attendee("confirmation link"),
+                action="email_confirmed",
+                before=before,
+            )
     if registration.status == Status.EXPIRED:
         raise LinkExpired(
             _(
@@ -522,9 +668,20 @@ def registration_for_manage_token(token: str) -> Registration:
     return registration
 
 
-def cancel(*, registration: Registration, by: str = Registration.CancelledBy.PARTICIPANT):
+def cancel(
+    *,
+    registration: Registration,
+    by: str = Registration.CancelledBy.PARTICIPANT,
+    actor: Actor | None = None,
+):
     """Cancel a registration (also leaves the waiting list). A freed seat goes to the
     waiting list in the same step. Cancelling twice changes nothing the second time."""
+    if actor is None:
+        actor = (
+            Actor.attendee()
+            if by == Registration.CancelledBy.PARTICIPANT
+            else Actor.organiser(None)
+        )
     with transaction.atomic():
         event = _lock_event(registration.event_id)
         now = timezone.now()
@@ -532,6 +689,7 @@ def cancel(*, registration: Registration, by: str = Registration.CancelledBy.PAR
         if current.status in (Status.CANCELLED, Status.EXPIRED):
             return current
         previous_status = current.status
+        before = _snapshot(current)
         current.status = Status.CANCELLED
         current.cancelled_at = now
         current.cancelled_by = by
@@ -539,6 +697,7 @@ def cancel(*, registration: Registration, by: str = Registration.CancelledBy.PAR
         current.checked_in_at = None
         current.checked_in_by = None
         current.save()
+        _audit(current, actor=actor, action="cancelled", before=before)
         emails.cancelled(current, previous_status=previous_status)
         _settle_locked(event, now)
     return current
@@ -560,29 +719,41 @@ def update_details(*, registration: Registration, data: dict) -> Registration:
         changed = [f for f in DETAIL_FIELDS if f in data and getattr(current, f) != data[f]]
         if not changed:
             return current
+        before = _snapshot(current, changed)
         for field in changed:
             setattr(current, field, data[field])
         current.save(update_fields=[*changed, "updated_at"])
+        _audit(current, actor=Actor.attendee(), action="changed", before=before, fields=changed)
         emails.changed(current)
     return current
 
 
-def request_email_change(*, registration: Registration, new_email: str) -> None:
+def request_email_change(
+    *, registration: Registration, new_email: str, ip: str | None = None
+) -> None:
     """Send a link to the new address; the address changes only when it is followed.
     Always answers the same, so it never reveals whether the new address is registered."""
     new_email = new_email.strip()
-    check_rate_limit(email=new_email, ip=None)
+    check_email_change_limit(registration=registration, new_email=new_email, ip=ip)
     with transaction.atomic():
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         if not current.is_active:
             raise NotPossible(_("Diese Anmeldung kann nicht mehr geändert werden."))
         if new_email.lower() == current.email.lower():
             raise NotPossible(_("Das ist bereits Ihre E-Mail-Adresse."))
+        before = _snapshot(current, ["pending_email"])
         current.pending_email = new_email
         current.email_change_token_nonce = new_token_nonce()
         current.email_change_token_hash = hash_token(current.email_change_token())
         current.email_change_requested_at = timezone.now()
         current.save()
+        _audit(
+            current,
+            actor=Actor.attendee(),
+            action="email_change_requested",
+            before=before,
+            fields=["pending_email"],
+        )
         emails.confirm_new_address(current)
 
 
@@ -601,6 +772,13 @@ def confirm_email_change(*, token: str) -> Registration:
         current.email = current.pending_email
         _clear_email_change(current)
         _save_address_change(current)
+        _audit(
+            current,
+            actor=Actor.attendee("email change link"),
+            action="email_changed",
+            before={"email": old_email, "pending_email": current.email},
+            fields=["email", "pending_email"],
+        )
         emails.changed(current, old_email=old_email)
     return current
 
@@ -623,18 +801,23 @@ def resend_link(*, email: str, ip: str | None = None) -> None:
 
 def _send_link_again(registration: Registration) -> None:
     if registration.awaits_email_confirmation:
-        emails.confirm_address(registration, again=True)
+        seat_on_confirmation = False
+        if registration.status == Status.UNCONFIRMED:
+            seats = seat_status(registration.event)
+            seat_on_confirmation = seats.free > 0 and seats.waiting == 0
+        emails.confirm_address(registration, again=True, seat_on_confirmation=seat_on_confirmation)
     else:
         emails.your_link(registration)
 
 
-def revoke_manage_link(*, registration: Registration) -> Registration:
+def revoke_manage_link(*, registration: Registration, actor: Actor | None = None) -> Registration:
     """A new personal link replaces the old one (which then stops working); it is sent to
     the registered address."""
     with transaction.atomic():
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         current.rotate_manage_token()
         current.save(update_fields=["manage_token_nonce", "manage_token_hash", "updated_at"])
+        audit.record(current, actor=actor or Actor.organiser(None), action="link_replaced")
         emails.your_link(current)
     return current
 
@@ -660,7 +843,7 @@ def delete_expired_personal_data() -> int:
 
 
 def confirm_from_waiting_list_by_hand(
-    *, registration: Registration, add_seat: bool = False
+    *, registration: Registration, add_seat: bool = False, actor: Actor | None = None
 ) -> tuple[Registration, int | None]:
     """An organiser confirms a person from the waiting list out of turn.
 
@@ -686,9 +869,17 @@ def confirm_from_waiting_list_by_hand(
             new_capacity = event.capacity - free + 1
             event.capacity = new_capacity
             event.save(update_fields=["capacity"])
+        before = _snapshot(current)
         current.status = Status.CONFIRMED
         current.confirmed_at = now
         current.save(update_fields=["status", "confirmed_at", "updated_at"])
+        _audit(
+            current,
+            actor=actor or Actor.organiser(None),
+            action="confirmed_out_of_turn",
+            before=before,
+            note=_("mit einem zusätzlichen Platz") if new_capacity is not None else "",
+        )
         emails.moved_up(current)
     return current, new_capacity
 
@@ -701,26 +892,35 @@ class ResentEmail(models.TextChoices):
     WAITLISTED = "waitlisted", _("Nachricht zur Warteliste")
 
 
-def resend_confirmation(*, registration: Registration) -> ResentEmail:
+def resend_confirmation(*, registration: Registration, actor: Actor | None = None) -> ResentEmail:
     """Send the email that belongs to the current status again: the link to confirm the
     address, the confirmation with ticket, or the waiting-list notice."""
     with transaction.atomic():
         current = (
             Registration.objects.select_related("event").select_for_update().get(pk=registration.pk)
         )
+        template = None
         if current.awaits_email_confirmation:
             emails.confirm_address(current, again=True)
-            return ResentEmail.CONFIRM_ADDRESS
-        if current.status == Status.CONFIRMED:
+            template = ResentEmail.CONFIRM_ADDRESS
+        elif current.status == Status.CONFIRMED:
             emails.confirmed(current)
-            return ResentEmail.CONFIRMED
-        if current.status == Status.WAITING:
+            template = ResentEmail.CONFIRMED
+        elif current.status == Status.WAITING:
             emails.waitlisted(current)
-            return ResentEmail.WAITLISTED
+            template = ResentEmail.WAITLISTED
+        if template:
+            audit.record(
+                current,
+                actor=actor or Actor.organiser(None),
+                action="email_resent",
+                note=str(template.label),
+            )
+            return template
     raise NotPossible(_("Die Anmeldung ist nicht mehr aktiv."))
 
 
-def resend_link_by_organiser(*, registration: Registration) -> None:
+def resend_link_by_organiser(*, registration: Registration, actor: Actor | None = None) -> None:
     """Send the personal link again (the existing one stays valid); to an unconfirmed
     address goes the link to confirm it first, as for “lost your link?”."""
     with transaction.atomic():
@@ -730,9 +930,14 @@ def resend_link_by_organiser(*, registration: Registration) -> None:
         if not current.is_active:
             raise NotPossible(_("Die Anmeldung ist nicht mehr aktiv."))
         _send_link_again(current)
+        audit.record(
+            current, actor=actor or Actor.organiser(None), action="email_resent", note="link"
+        )
 
 
-def change_details_by_organiser(*, registration: Registration, data: dict) -> list[str]:
+def change_details_by_organiser(
+    *, registration: Registration, data: dict, actor: Actor | None = None
+) -> list[str]:
     """An organiser corrects a person's details (and, e.g. after a typo, the address).
     The person is told by email, at the old address too if it changed. Returns the names
     of the changed fields."""
@@ -746,6 +951,7 @@ def change_details_by_organiser(*, registration: Registration, data: dict) -> li
         changed = [f for f in fields if f in data and getattr(current, f) != data[f]]
         if not changed:
             return []
+        before = _snapshot(current, changed)
         old_email = current.email
         new_email = data.get("email", old_email).strip()
         email_changed = new_email.lower() != old_email.lower()
@@ -754,5 +960,12 @@ def change_details_by_organiser(*, registration: Registration, data: dict) -> li
         for field in changed:
             setattr(current, field, new_email if field == "email" else data[field])
         _save_address_change(current, update_fields=[*changed, "updated_at"])
+        _audit(
+            current,
+            actor=actor or Actor.organiser(None),
+            action="changed",
+            before=before,
+            fields=changed,
+        )
         emails.changed(current, old_email=old_email if email_changed else None)
     return changed

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from eventsite.client_address import client_ip
 from programme.models import Event
 from registration import services
 from registration.forms import DetailsForm, EmailChangeForm, LostLinkForm, RegistrationForm
@@ -39,15 +39,6 @@ def _current_event() -> Event:
     if event is None:
         raise Http404("No event has been loaded yet.")
     return event
-
-
-def client_ip(request) -> str | None:
-    """The visitor's address; behind the proxy (BEHIND_PROXY) the one it appended last."""
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            return forwarded.split(",")[-1].strip()[:64]
-    return request.META.get("REMOTE_ADDR")
 
 
 def status_of(error: services.RegistrationError) -> int:
@@ -120,7 +111,7 @@ def registration_form(request):
     return render(
         request,
         "registration/form.html",
-        {"form": form, "seats": seats, "hold_hours": settings.REGISTRATION_HOLD_HOURS},
+        {"form": form, "seats": seats, "hold_hours": services.current_hold_hours(seats)},
         status=400 if form.is_bound else 200,
     )
 
@@ -210,7 +201,9 @@ def change_email(request, registration, token):
     if request.method == "POST" and form.is_valid():
         try:
             services.request_email_change(
-                registration=registration, new_email=form.cleaned_data["new_email"]
+                registration=registration,
+                new_email=form.cleaned_data["new_email"],
+                ip=client_ip(request),
             )
         except services.NotPossible as error:
             form.add_error("new_email", error.message)
