@@ -191,6 +191,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Personal documents (press cards) live outside MEDIA_ROOT and are never served directly.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -248,6 +250,10 @@ SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", ORGANISER_EMAIL)
 # --- Registration and privacy ----------------------------------------------------
 # How long a seat is held for someone who has not yet confirmed their email address.
 REGISTRATION_HOLD_HOURS = int(os.environ.get("REGISTRATION_HOLD_HOURS", "24"))
+# How long a press registration holds its seat while organisers check the accreditation.
+PRESS_REVIEW_DAYS = int(os.environ.get("PRESS_REVIEW_DAYS", "7"))
+# Wrong invitation codes one client may try per hour before it is refused.
+INVITATION_CODE_TRIES_PER_HOUR = int(os.environ.get("INVITATION_CODE_TRIES_PER_HOUR", "10"))
 # Seats held at once for one client (an IPv4 address or an IPv6 /64) whose addresses are
 # not yet confirmed. Further sign-ups from it are accepted but hold no seat: they get one
 # on confirmation if a seat is still free. Keeps one client from blocking the event.
@@ -304,6 +310,12 @@ PERIODIC_JOBS = [
         "name": "delete-registrations-after-retention",
         "run": "registration.services.delete_expired_personal_data",
         "every": timedelta(hours=6),
+    },
+    # Contingents whose release date has come give their free seats to the public pool.
+    {
+        "name": "release-contingents",
+        "run": "registration.services.release_due_contingents",
+        "every": timedelta(minutes=1),
     },
     {
         "name": "purge-rate-limit-counters",

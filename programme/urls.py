@@ -4,7 +4,6 @@ from programme import views
 from programme.models import Page
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("anfahrt/", views.page, {"slug": Page.Slug.DIRECTIONS}, name="directions"),
     path("impressum/", views.page, {"slug": Page.Slug.IMPRINT}, name="imprint"),
     path("datenschutz/", views.page, {"slug": Page.Slug.PRIVACY}, name="privacy"),

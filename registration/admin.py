@@ -10,6 +10,7 @@ never edited here. See docs/registration.md, “Guest list (organisers)”.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
@@ -20,7 +21,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -102,12 +104,13 @@ class RegistrationAdmin(admin.ModelAdmin):
         "organisation",
         "category",
         "status_with_position",
+        "contingent",
         "created_at",
         "confirmed_at",
         "checked_in_at",
     ]
     list_display_links = ["name"]
-    list_filter = ["status", "category", AccessibilityNeedsFilter]
+    list_filter = ["status", "category", "contingent", "accreditation", AccessibilityNeedsFilter]
     search_fields = ["first_name", "last_name", "academic_title", "email", "organisation"]
     search_help_text = gettext_lazy(
         "Name, E-Mail-Adresse, Organisation oder Einlasscode (mit oder ohne Bindestrich)"
@@ -120,6 +123,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "resend_confirmation",
         "resend_link",
         "replace_link",
+        "approve_accreditation",
+        "decline_accreditation",
         "export_csv",
     ]
     fieldsets = [
@@ -144,6 +149,18 @@ class RegistrationAdmin(admin.ModelAdmin):
             {"fields": ["accessibility_needs", "participant_list_consent", "language"]},
         ),
         (
+            gettext_lazy("Kontingent und Presse"),
+            {
+                "fields": [
+                    "contingent",
+                    "invitation_code",
+                    "media_outlet",
+                    "press_document_link",
+                    "accreditation",
+                ]
+            },
+        ),
+        (
             gettext_lazy("Status (ändert sich nur über die Aktionen der Liste)"),
             {"fields": STATE_FIELDS},
         ),
@@ -156,7 +173,18 @@ class RegistrationAdmin(admin.ModelAdmin):
             {"fields": AUDIT_FIELDS},
         ),
     ]
-    readonly_fields = ["language", *STATE_FIELDS, *CONSENT_FIELDS, *AUDIT_FIELDS]
+    readonly_fields = [
+        "language",
+        "contingent",
+        "invitation_code",
+        "media_outlet",
+        "press_document_link",
+        "accreditation",
+        *STATE_FIELDS,
+        *CONSENT_FIELDS,
+        *AUDIT_FIELDS,
+    ]
+    list_select_related = ["contingent"]
 
     # --- columns ---------------------------------------------------------------------------
     @admin.display(description=gettext_lazy("Name"), ordering="last_name")
@@ -174,6 +202,13 @@ class RegistrationAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The place on the waiting list in the same query as the list (no query per row).
         return super().get_queryset(request).with_waiting_place()
+
+    @admin.display(description=gettext_lazy("Presseausweis oder Auftragsbestätigung"))
+    def press_document_link(self, registration: Registration) -> str:
+        if not registration.press_document:
+            return "–"
+        url = reverse("admin:registration_registration_press_document", args=[registration.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Datei herunterladen"))
 
     @admin.display(description=gettext_lazy("Einlasscode"))
     def entry_code_grouped(self, registration: Registration) -> str:
@@ -473,10 +508,71 @@ class RegistrationAdmin(admin.ModelAdmin):
     # --- export of the whole filtered list -------------------------------------------------
     def get_urls(self):
         export_view = self.admin_site.admin_view(self.export_filtered_view)
+        document_view = self.admin_site.admin_view(self.press_document_view)
         return [
             path("export/", export_view, name="registration_registration_export"),
+            path(
+                "<int:pk>/press-document/",
+                document_view,
+                name="registration_registration_press_document",
+            ),
             *super().get_urls(),
         ]
+
+    def press_document_view(self, request, pk: int):
+        """The uploaded press card, for organisers only, always as a download (never shown
+        inline, so a crafted file cannot run in the admin's origin)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        registration = get_object_or_404(Registration, pk=pk)
+        if not registration.press_document:
+            raise Http404
+        name = f"presse-{registration.pk}{Path(registration.press_document.name).suffix}"
+        response = FileResponse(
+            registration.press_document.open("rb"), as_attachment=True, filename=name
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    # --- press accreditation ---------------------------------------------------------------
+    def _decide_accreditation(self, request, queryset, service, done_text, log_message):
+        self._require(request, "change")
+        done, refused = [], {}
+        for registration in queryset.order_by("last_name", "first_name", "pk"):
+            try:
+                service(registration=registration, actor=Actor.organiser(request.user))
+            except services.RegistrationError as error:
+                refused.setdefault(str(error.message), []).append(registration.full_name)
+            else:
+                done.append(registration)
+        self._report(request, done, done_text, refused, log_message=log_message)
+
+    @admin.action(
+        description=gettext_lazy("Presse: Akkreditierung bestätigen"), permissions=["change"]
+    )
+    def approve_accreditation(self, request, queryset):
+        self._decide_accreditation(
+            request,
+            queryset,
+            services.approve_accreditation,
+            _("Akkreditierung bestätigt, Einlasscode per E-Mail verschickt: %(names)s."),
+            _("Akkreditierung bestätigt"),
+        )
+
+    @admin.action(
+        description=gettext_lazy("Presse: Akkreditierung ablehnen"), permissions=["change"]
+    )
+    def decline_accreditation(self, request, queryset):
+        self._decide_accreditation(
+            request,
+            queryset,
+            services.decline_accreditation,
+            _(
+                "Akkreditierung abgelehnt und per E-Mail mitgeteilt: %(names)s. Die Plätze "
+                "sind an die Warteliste der Presse gegangen."
+            ),
+            _("Akkreditierung abgelehnt"),
+        )
 
     def export_filtered_view(self, request):
         """The list as currently filtered and searched (all pages), as CSV."""
@@ -568,3 +664,7 @@ class RegistrationSettingsAdmin(admin.ModelAdmin):
                 _("%(count)d Person(en) von der Warteliste sind nachgerückt.")
                 % {"count": len(promoted)},
             )
+
+
+# Contingents and invitation codes have their own module; importing it registers them.
+from registration import admin_contingents  # noqa: E402, F401

@@ -3,15 +3,13 @@
 The seat rule: confirmed registrations plus live holds never exceed the event's capacity.
 Every decision that gives a seat is made in a transaction that holds the event row's lock
 (SELECT ... FOR NO KEY UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction mode
-takes the database write lock at BEGIN) and counts the seats under it in one statement
-(seat_counts). Nothing that gives a seat counts outside the lock.
+takes the database write lock at BEGIN) and counts under it. Nothing that gives a seat
+counts outside the lock.
 
-The lock is held as briefly as possible, because every seat decision of every worker on
-every host waits for it. A sign-up reads, renders and writes everything first (its
-registration, its email) and takes the lock only to count, just before its commit; a
-sign-up that cannot get a seat (the event is full or people wait) takes no lock at all,
-since it can never overbook. Holds that ran out are settled, and the waiting list moves
-up, only when the count shows a reason to (`_settle_locked`).
+Every seat decision of every worker on every host waits for that lock, so the busiest
+path holds it briefly: a sign-up of the public pool reads, renders and writes everything
+first and locks only to count the others, just before its commit; one that cannot get a
+seat takes no lock at all, since it can never overbook (_submit_to_public_pool).
 
 Every email a change causes is queued in the same transaction (registration/emails.py), so
 a rolled-back change sends nothing and a committed one is never without its email.
@@ -25,7 +23,6 @@ import hashlib
 
 from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,8 +30,10 @@ import audit
 from audit import Actor
 from eventsite.client_address import client_network
 from programme.models import Event, Page
-from registration import emails
+from registration import emails, pools
 from registration.models import (
+    Contingent,
+    InvitationCode,
     RateLimitCounter,
     Registration,
     RegistrationSettings,
@@ -44,6 +43,8 @@ from registration.models import (
     hold_duration,
     new_entry_code,
     new_token_nonce,
+    normalise_entry_code,
+    press_review_duration,
 )
 
 Status = Registration.Status
@@ -153,6 +154,26 @@ class NoSeatFree(NotPossible):
     )
 
 
+class InvitationCodeRefused(RegistrationError):
+    """The invitation code cannot be used; nothing was registered."""
+
+    default_message = _(
+        "Diesen Einladungscode kennen wir nicht. Bitte prüfen Sie ihn, oder lassen Sie das "
+        "Feld leer, um sich ohne Code anzumelden."
+    )
+
+
+class InvitationCodeExpired(InvitationCodeRefused):
+    default_message = _("Dieser Einladungscode ist abgelaufen.")
+
+
+class InvitationCodeUsedUp(InvitationCodeRefused):
+    default_message = _(
+        "Mit diesem Einladungscode haben sich schon so viele Personen angemeldet, wie er "
+        "erlaubt. Bitte wenden Sie sich an die Person, die Sie eingeladen hat."
+    )
+
+
 class SubmissionKind(models.TextChoices):
     HELD = Status.HELD.value, Status.HELD.label
     UNCONFIRMED = Status.UNCONFIRMED.value, Status.UNCONFIRMED.label
@@ -171,11 +192,16 @@ class SubmissionOutcome:
 
 @dataclasses.dataclass(frozen=True)
 class SeatStatus:
+    """The whole event's counts, and `free` as the public pool has it: what a person without
+    an invitation code can still get (seats reserved for contingents are not offered)."""
+
     capacity: int
     confirmed: int
     held: int
     waiting: int
     window: WindowState
+    public_free: int | None = None
+    contingents: tuple[pools.PoolUse, ...] = ()
 
     @property
     def taken(self) -> int:
@@ -183,6 +209,8 @@ class SeatStatus:
 
     @property
     def free(self) -> int:
+        if self.public_free is not None:
+            return self.public_free
         return max(self.capacity - self.taken, 0)
 
     @property
@@ -201,49 +229,19 @@ class SeatStatus:
 # --- reads ---------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class SeatCounts:
-    """The figures the seat rule decides by, counted in one statement."""
-
-    confirmed: int
-    held: int  # live holds: unconfirmed sign-ups whose seat is still kept
-    waiting: int
-    lapsed: int  # held or unconfirmed sign-ups whose time ran out, not yet settled
-    client_held: int = 0  # live holds from the client asked about (client_key)
-
-    @property
-    def taken(self) -> int:
-        return self.confirmed + self.held
-
-
-def seat_counts(event_id: int, now: datetime.datetime, *, client_key: str = "") -> SeatCounts:
-    """One aggregate query. Under the event lock it is the basis of a seat decision;
-    without the lock only a snapshot (pages, and the guess a sign-up starts from)."""
-    live_hold = Q(status=Status.HELD, hold_expires_at__gt=now)
-    client_filter = live_hold & Q(client_key=client_key) if client_key else Q(pk__in=[])
-    counts = Registration.objects.filter(event_id=event_id).aggregate(
-        confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
-        held=Count("pk", filter=live_hold),
-        client_held=Count("pk", filter=client_filter),
-        waiting=Count("pk", filter=Q(status=Status.WAITING)),
-        lapsed=Count(
-            "pk",
-            filter=Q(status__in=[Status.HELD, Status.UNCONFIRMED], hold_expires_at__lte=now),
-        ),
-    )
-    return SeatCounts(**counts)
-
-
 def seat_status(event: Event) -> SeatStatus:
     """Counts for pages and the admin summary (a snapshot, not a reservation)."""
     now = timezone.now()
-    counts = seat_counts(event.pk, now)
+    registrations = Registration.objects.filter(event=event)
+    uses = pools.pool_uses(event, now)
     return SeatStatus(
         capacity=event.capacity,
-        confirmed=counts.confirmed,
-        held=counts.held,
-        waiting=counts.waiting,
+        confirmed=registrations.filter(status=Status.CONFIRMED).count(),
+        held=registrations.live_holds(now).count(),
+        waiting=registrations.filter(status=Status.WAITING).count(),
         window=RegistrationSettings.for_event(event).state(now),
+        public_free=uses[pools.PUBLIC].free,
+        contingents=tuple(use for key, use in uses.items() if key is not pools.PUBLIC),
     )
 
 
@@ -264,19 +262,29 @@ def privacy_notice_version() -> str:
 
 def _lock_event(event_id: int) -> Event:
     # NO KEY UPDATE, not UPDATE: inserting a registration takes a KEY SHARE lock on its
-    # event (the foreign key), which FOR UPDATE would wait for. A sign-up inserts first and
-    # locks last, so with FOR UPDATE two sign-ups would each wait for the other.
+    # event (the foreign key), which FOR UPDATE would wait for. A public sign-up inserts
+    # first and locks last (submit_registration), so with FOR UPDATE two of them would
+    # each wait for the other.
     return Event.objects.select_for_update(no_key=True).get(pk=event_id)
 
 
-def _free_seats(event: Event, counts: SeatCounts) -> int:
-    return event.capacity - counts.taken
+def _free_seats(event: Event, now: datetime.datetime) -> int:
+    registrations = Registration.objects.filter(event=event)
+    taken = (
+        registrations.filter(status=Status.CONFIRMED).count()
+        + registrations.live_holds(now).count()
+    )
+    return event.capacity - taken
 
 
-def _newcomer_may_take_seat(event: Event, counts: SeatCounts) -> bool:
-    """Whether a person who is not on the waiting list may take a seat: only when one is
-    free and nobody waits (the waiting list goes first). A decision only under the lock."""
-    return _free_seats(event, counts) > 0 and counts.waiting == 0
+def _newcomer_may_take_seat(
+    event: Event, now: datetime.datetime, contingent_id: int | None = None
+) -> bool:
+    """Under the event lock: whether a person who is not on the waiting list may take a
+    seat now in their pool (a contingent, or the public pool). Only when one is free there
+    and nobody of that pool waits: the waiting list goes first."""
+    uses = pools.pool_uses(event, now)
+    return pools.pool_of(uses, contingent_id).newcomer_may_take_seat
 
 
 def ensure_address_free(*, registration: Registration, email: str) -> None:
@@ -303,44 +311,62 @@ def _save_address_change(registration: Registration, **save_kwargs) -> None:
 
 
 def _settle_locked(
-    event: Event, now: datetime.datetime, counts: SeatCounts | None = None
+    event: Event, now: datetime.datetime
 ) -> tuple[list[Registration], list[Registration]]:
-    """Under the event lock: end lapsed holds, then move the waiting list up, each only
-    when the count shows there is something to do. Returns (expired, promoted)."""
-    counts = counts or seat_counts(event.pk, now)
+    """Under the event lock: end lapsed holds, then move the waiting list up.
+    Returns (expired, promoted)."""
     expired = []
-    if counts.lapsed:
-        for registration in Registration.objects.filter(event=event).lapsed(now).order_by("pk"):
-            held_seat = registration.status == Status.HELD
-            before = _snapshot(registration)
-            registration.status = Status.EXPIRED
-            registration.hold_expires_at = None
-            registration.save(update_fields=["status", "hold_expires_at", "updated_at"])
-            _audit(
-                registration,
-                actor=Actor.system("expire-holds"),
-                action="hold_expired",
-                before=before,
-            )
-            emails.hold_expired(registration, held_seat=held_seat)
-            expired.append(registration)
-    # Lapsed holds were not counted as taken, so ending them leaves the free seats as they are.
-    promoted = []
-    if counts.waiting and _free_seats(event, counts) > 0:
-        promoted = _promote_locked(event, now, free=_free_seats(event, counts))
-    return expired, promoted
-
-
-def _promote_locked(event: Event, now: datetime.datetime, *, free: int) -> list[Registration]:
-    promoted = []
-    for registration in Registration.objects.filter(event=event).waiting_list()[:free]:
+    for registration in Registration.objects.filter(event=event).lapsed(now).order_by("pk"):
+        held_seat = registration.status in Registration.HOLDING_STATUSES
+        press_review_lapsed = registration.status == Status.AWAITING_APPROVAL
         before = _snapshot(registration)
-        registration.status = Status.CONFIRMED
-        registration.confirmed_at = now
-        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
-        _audit(registration, actor=Actor.system("waiting-list"), action="promoted", before=before)
-        emails.moved_up(registration)
-        promoted.append(registration)
+        registration.status = Status.EXPIRED
+        registration.hold_expires_at = None
+        registration.save(update_fields=["status", "hold_expires_at", "updated_at"])
+        _audit(
+            registration, actor=Actor.system("expire-holds"), action="hold_expired", before=before
+        )
+        emails.hold_expired(
+            registration, held_seat=held_seat, press_review_lapsed=press_review_lapsed
+        )
+        expired.append(registration)
+    return expired, _promote_locked(event, now)
+
+
+def _promote_locked(event: Event, now: datetime.datetime) -> list[Registration]:
+    """Give each pool's free seats to that pool's waiting list, first come first served:
+    the contingents first, then the public pool (which holds the people of released
+    contingents too). Press people whose accreditation is open hold their seat until an
+    organiser decides."""
+    promoted = []
+    uses = pools.pool_uses(event, now)
+    contingents = {use.contingent.pk: use.contingent for use in uses.values() if use.contingent}
+    contingents.update(
+        {c.pk: c for c in Contingent.objects.filter(event=event, released_at__isnull=False)}
+    )
+    keys = [key for key in uses if key is not pools.PUBLIC] + [pools.PUBLIC]
+    for key in keys:
+        if key is pools.PUBLIC and promoted:
+            uses = pools.pool_uses(event, now)  # the contingents' moves count against the event
+        use = uses[key]
+        if use.free <= 0 or use.waiting == 0:
+            continue
+        for registration in pools.waiting_in_pool(event, key, contingents)[: use.free]:
+            before = _snapshot(registration)
+            if registration.accreditation == Registration.Accreditation.PENDING:
+                registration.status = Status.AWAITING_APPROVAL
+                registration.hold_expires_at = now + press_review_duration()
+                registration.save(update_fields=["status", "hold_expires_at", "updated_at"])
+                emails.accreditation_pending(registration)
+            else:
+                registration.status = Status.CONFIRMED
+                registration.confirmed_at = now
+                registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+                emails.moved_up(registration)
+            _audit(
+                registration, actor=Actor.system("waiting-list"), action="promoted", before=before
+            )
+            promoted.append(registration)
     return promoted
 
 
@@ -424,21 +450,14 @@ def client_key(ip: str | None) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:client:{network}".encode()).hexdigest()
 
 
-def client_may_hold_another_seat(
-    *,
-    event: Event,
-    client_key: str,
-    now: datetime.datetime,
-    counts: SeatCounts | None = None,
-) -> bool:
+def client_may_hold_another_seat(*, event: Event, client_key: str, now: datetime.datetime) -> bool:
     """The cap on live holds per client (REGISTRATION_HOLDS_PER_CLIENT), so one client
-    cannot block the seats of everyone else with unconfirmed sign-ups. A decision only
-    with counts made under the event lock, like every seat count (`counts`, counted with
-    this client_key; counted here when not given)."""
+    cannot block the seats of everyone else with unconfirmed sign-ups. Call under the
+    event lock, like every seat count."""
     if not client_key:
         return True
-    counts = counts or seat_counts(event.pk, now, client_key=client_key)
-    return counts.client_held < settings.REGISTRATION_HOLDS_PER_CLIENT
+    held = Registration.objects.filter(event=event, client_key=client_key).live_holds(now).count()
+    return held < settings.REGISTRATION_HOLDS_PER_CLIENT
 
 
 # --- sign-up and confirmation ----------------------------------------------------------------
@@ -451,15 +470,77 @@ def submit_registration(
 
     With a seat free, the person holds it until they confirm their address or the hold
     runs out; with the event full, they join the waiting list once they confirm. An
-    address that is already registered gets its link again instead.
-
-    Everything is read, written and rendered before the seat lock. A sign-up that the
-    snapshot count gives a seat is inserted as a hold, and only then takes the lock and
-    counts again, itself included; if the seat went to someone faster, it becomes an
-    unconfirmed sign-up before its commit. One the snapshot gives no seat never locks: it
-    takes nothing, and the snapshot was true when it was counted."""
+    address that is already registered gets its link again instead."""
     email = data["email"].strip()
     check_rate_limit(email=email, ip=ip)
+    code = _invitation_code(event, data.get("invitation_code", ""), ip=ip)
+    if code is None and data.get("category") != Registration.Category.PRESS:
+        return _submit_to_public_pool(event=event, email=email, data=data, language=language, ip=ip)
+    # With a code or as press: the contingent's rules (code uses, accreditation) are
+    # decided in one transaction under the lock.
+    with transaction.atomic():
+        event = _lock_event(event.pk)
+        if not RegistrationSettings.for_event(event).is_open():
+            raise RegistrationClosed()
+        now = timezone.now()
+        _settle_locked(event, now)
+
+        existing = Registration.objects.filter(event=event).active().for_email(email).first()
+        if existing is not None:
+            _send_link_again(existing)
+            return SubmissionOutcome(SubmissionKind.ALREADY_REGISTERED, existing)
+
+        if code is not None:
+            _ensure_code_usable_locked(code, now)
+        contingent = pools.pool_for_newcomer(
+            event=event, category=data.get("category", ""), code=code
+        )
+        is_press = data.get("category") == Registration.Category.PRESS
+        free = _free_seats(event, now)
+        seat_free = _newcomer_may_take_seat(event, now, contingent.pk if contingent else None)
+        key = client_key(ip)
+        holds_seat = seat_free and client_may_hold_another_seat(
+            event=event, client_key=key, now=now
+        )
+        registration = Registration(
+            event=event,
+            email=email,
+            language=language,
+            status=Status.HELD if holds_seat else Status.UNCONFIRMED,
+            client_key=key if holds_seat else "",
+            hold_expires_at=now
+            + hold_duration(taken=event.capacity - free, capacity=event.capacity),
+            privacy_consent_version=privacy_notice_version(),
+            privacy_consented_at=now,
+            contingent=contingent,
+            invitation_code=code,
+            media_outlet=data.get("media_outlet", "") if is_press else "",
+            press_document=data.get("press_document") if is_press else None,
+            accreditation=Registration.Accreditation.PENDING if is_press else "",
+            **{field: data[field] for field in DETAIL_FIELDS if field in data},
+        )
+        _save_new(registration)
+        _audit(
+            registration,
+            actor=Actor.attendee("registration"),
+            action="created",
+            before={field: None for field in STATE_FIELDS},
+        )
+        emails.confirm_address(registration, seat_on_confirmation=seat_free and not holds_seat)
+        return SubmissionOutcome(SubmissionKind(registration.status), registration)
+
+
+def _submit_to_public_pool(
+    *, event: Event, email: str, data: dict, language: str, ip: str | None
+) -> SubmissionOutcome:
+    """A sign-up of the public pool (no code, not press): everything is read, written and
+    rendered before the seat lock. One the snapshot gives a seat is inserted as a hold and
+    only then takes the lock, to count the others; if the seat went to someone faster, it
+    becomes an unconfirmed sign-up before its commit. One the snapshot gives no seat (the
+    pool is full, or people wait) never locks: it takes nothing, and the snapshot was true
+    when it was counted. Lapsed holds are not settled here (the expire-holds job does it;
+    they count as free already); the waiting list moves up here only when a seat is free
+    while people wait."""
     now = timezone.now()
     if not RegistrationSettings.for_event(event).is_open(now):
         raise RegistrationClosed()
@@ -467,26 +548,27 @@ def submit_registration(
     if existing is not None:
         return _already_registered(existing)
 
+    uses = pools.pool_uses(event, now)
+    seat_free = uses[pools.PUBLIC].newcomer_may_take_seat
     key = client_key(ip)
-    snapshot = seat_counts(event.pk, now, client_key=key)
-    holds_seat = _newcomer_may_take_seat(event, snapshot) and client_may_hold_another_seat(
-        event=event, client_key=key, now=now, counts=snapshot
-    )
+    holds_seat = seat_free and client_may_hold_another_seat(event=event, client_key=key, now=now)
     registration = Registration(
         event=event,
         email=email,
         language=language,
         status=Status.HELD if holds_seat else Status.UNCONFIRMED,
         client_key=key if holds_seat else "",
-        hold_expires_at=now + hold_duration(taken=snapshot.taken, capacity=event.capacity),
+        hold_expires_at=now
+        + hold_duration(taken=sum(use.taken for use in uses.values()), capacity=event.capacity),
         privacy_consent_version=privacy_notice_version(),
         privacy_consented_at=now,
         **{field: data[field] for field in DETAIL_FIELDS if field in data},
     )
-    seat_on_confirmation = _newcomer_may_take_seat(event, snapshot) and not holds_seat
     for _attempt in range(5):
         try:
-            return _insert_and_take_seat(registration, seat_on_confirmation=seat_on_confirmation)
+            return _insert_and_take_public_seat(
+                registration, seat_on_confirmation=seat_free and not holds_seat
+            )
         except IntegrityError:
             # The insert is the transaction's first statement, so nothing else was lost.
             existing = Registration.objects.filter(event=event).active().for_email(email).first()
@@ -500,31 +582,27 @@ def submit_registration(
     raise IntegrityError("could not draw a free entry code")
 
 
-def _insert_and_take_seat(
+def _insert_and_take_public_seat(
     registration: Registration, *, seat_on_confirmation: bool
 ) -> SubmissionOutcome:
-    """The sign-up's transaction: insert, queue the email, and for a hold the short lock."""
     with transaction.atomic():
         registration.save(force_insert=True)
         message = emails.confirm_address(registration, seat_on_confirmation=seat_on_confirmation)
         if registration.status == Status.HELD:
             event = _lock_event(registration.event_id)
-            locked_at = timezone.now()
-            counts = seat_counts(event.pk, locked_at, client_key=registration.client_key)
-            without_this_one = dataclasses.replace(
-                counts,
-                held=counts.held - 1,
-                client_held=counts.client_held - 1 if registration.client_key else 0,
+            now = timezone.now()
+            public = pools.pool_uses(event, now, exclude_pk=registration.pk)[pools.PUBLIC]
+            other_holds = (
+                Registration.objects.filter(event=event, client_key=registration.client_key)
+                .exclude(pk=registration.pk)
+                .live_holds(now)
+                .count()
+                if registration.client_key
+                else 0
             )
-            seat_free = _newcomer_may_take_seat(event, without_this_one)
             if not (
-                seat_free
-                and client_may_hold_another_seat(
-                    event=event,
-                    client_key=registration.client_key,
-                    now=locked_at,
-                    counts=without_this_one,
-                )
+                public.newcomer_may_take_seat
+                and other_holds < settings.REGISTRATION_HOLDS_PER_CLIENT
             ):
                 # Someone faster took the last seat (or this client's last allowed hold)
                 # between the snapshot and the lock.
@@ -532,10 +610,11 @@ def _insert_and_take_seat(
                 registration.client_key = ""
                 registration.save(update_fields=["status", "client_key", "updated_at"])
                 message.delete()
-                emails.confirm_address(registration, seat_on_confirmation=seat_free)
-                counts = without_this_one
-            if counts.lapsed or (counts.waiting and _free_seats(event, counts) > 0):
-                _settle_locked(event, locked_at, counts)
+                emails.confirm_address(
+                    registration, seat_on_confirmation=public.newcomer_may_take_seat
+                )
+            if public.waiting and public.free > 0:  # only possible for one demoted above
+                _settle_locked(event, now)
         _audit(
             registration,
             actor=Actor.attendee("registration"),
@@ -577,10 +656,7 @@ def confirm_email(*, token: str) -> Registration:
     with transaction.atomic():
         event = _lock_event(registration.event_id)
         now = timezone.now()
-        counts = seat_counts(event.pk, now)
-        expired, promoted = _settle_locked(event, now, counts)
-        if expired or promoted:
-            counts = seat_counts(event.pk, now)
+        _settle_locked(event, now)
         registration = Registration.objects.get(pk=registration.pk)
 
         if registration.status in (Status.HELD, Status.UNCONFIRMED):
@@ -590,9 +666,14 @@ def confirm_email(*, token: str) -> Registration:
             registration.client_key = ""
             seat_free = (
                 registration.status == Status.HELD  # a live hold is a seat already counted
-                or _newcomer_may_take_seat(event, counts)
+                or _newcomer_may_take_seat(event, now, registration.contingent_id)
             )
-            if seat_free:
+            if seat_free and registration.accreditation == Registration.Accreditation.PENDING:
+                registration.status = Status.AWAITING_APPROVAL
+                registration.hold_expires_at = now + press_review_duration()
+                registration.save()
+                emails.accreditation_pending(registration)
+            elif seat_free:
                 registration.status = Status.CONFIRMED
                 registration.confirmed_at = now
                 registration.save()
@@ -862,11 +943,11 @@ def confirm_from_waiting_list_by_hand(
         if current.status != Status.WAITING:
             raise NotPossible(_("Diese Person steht nicht auf der Warteliste."))
         new_capacity = None
-        free = _free_seats(event, seat_counts(event.pk, now))
+        free = pools.pool_of(pools.pool_uses(event, now), current.contingent_id).free
         if free <= 0:
             if not add_seat:
                 raise NoSeatFree()
-            new_capacity = event.capacity - free + 1
+            new_capacity = event.capacity - min(_free_seats(event, now), 0) + 1
             event.capacity = new_capacity
             event.save(update_fields=["capacity"])
         before = _snapshot(current)
@@ -969,3 +1050,144 @@ def change_details_by_organiser(
         )
         emails.changed(current, old_email=old_email if email_changed else None)
     return changed
+
+
+# --- invitation codes, contingents and press accreditation ----------------------------------
+
+
+def _invitation_code(event: Event, text: str, *, ip: str | None) -> InvitationCode | None:
+    """The code a person typed, or None without one. Before the seat lock, so that a wrong
+    try is counted in a committed step of its own (rate limit per client) and refused at
+    once; whether the code is still usable is decided under the lock."""
+    text = normalise_entry_code(text)
+    if not text:
+        return None
+    code = (
+        InvitationCode.objects.filter(code=text, contingent__event=event)
+        .select_related("contingent")
+        .first()
+    )
+    if code is None:
+        key = f"invitation-code:{ip or 'unknown'}"
+        if _count_hit(key, timezone.now()) > settings.INVITATION_CODE_TRIES_PER_HOUR:
+            raise RateLimited()
+        raise InvitationCodeRefused()
+    return code
+
+
+def _ensure_code_usable_locked(code: InvitationCode, now: datetime.datetime) -> None:
+    if code.is_expired(now):
+        raise InvitationCodeExpired()
+    used = code.registrations.filter(status__in=Registration.ACTIVE_STATUSES).count()
+    if used >= code.max_uses:
+        raise InvitationCodeUsedUp()
+
+
+def save_contingent(*, contingent: Contingent) -> list[Registration]:
+    """Create, enlarge or shrink a contingent. Shrinking never takes a seat from anybody
+    (pools.py); seats it frees or adds go to the waiting lists at once."""
+    with transaction.atomic():
+        event = _lock_event(contingent.event_id)
+        contingent.save()
+        _expired, promoted = _settle_locked(event, timezone.now())
+        return promoted
+
+
+def release_contingent(*, contingent: Contingent) -> list[Registration]:
+    """Give a contingent's unused seats to the public pool; its waiting list joins the public
+    one in the order of confirmation. Returns who moved up."""
+    with transaction.atomic():
+        event = _lock_event(contingent.event_id)
+        current = Contingent.objects.get(pk=contingent.pk)
+        if current.released_at is None:
+            current.released_at = timezone.now()
+            current.save(update_fields=["released_at"])
+        contingent.released_at = current.released_at
+        _expired, promoted = _settle_locked(event, timezone.now())
+        return promoted
+
+
+def release_due_contingents() -> int:
+    """Periodic job: release the contingents whose release date has come."""
+    due = list(Contingent.objects.due_for_release())
+    for contingent in due:
+        release_contingent(contingent=contingent)
+    return len(due)
+
+
+def send_invitations(*, codes) -> tuple[int, int]:
+    """Queue the personal invitation of each code that has an address; returns (sent,
+    skipped)."""
+    sent = skipped = 0
+    with transaction.atomic():
+        for code in codes.select_related("contingent__event"):
+            if not code.recipient_email:
+                skipped += 1
+                continue
+            emails.invitation(code)
+            code.invited_at = timezone.now()
+            code.save(update_fields=["invited_at"])
+            sent += 1
+    return sent, skipped
+
+
+class NotAwaitingApproval(NotPossible):
+    default_message = _("Die Akkreditierung dieser Anmeldung wird gerade nicht geprüft.")
+
+
+def approve_accreditation(
+    *, registration: Registration, actor: Actor | None = None
+) -> Registration:
+    """An organiser confirms a press accreditation: the held seat becomes a confirmed one
+    and the person gets the confirmation with the entry code."""
+    with transaction.atomic():
+        _lock_event(registration.event_id)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status != Status.AWAITING_APPROVAL:
+            raise NotAwaitingApproval()
+        before = _snapshot(current, fields=[*STATE_FIELDS, "accreditation"])
+        now = timezone.now()
+        current.status = Status.CONFIRMED
+        current.confirmed_at = now
+        current.hold_expires_at = None
+        current.accreditation = Registration.Accreditation.APPROVED
+        current.save()
+        _audit(
+            current,
+            actor=actor or Actor.organiser(None),
+            action="accreditation_approved",
+            before=before,
+            fields=[*STATE_FIELDS, "accreditation"],
+        )
+        emails.accreditation_approved(current)
+    return current
+
+
+def decline_accreditation(
+    *, registration: Registration, actor: Actor | None = None
+) -> Registration:
+    """An organiser declines a press accreditation: the registration ends, the press seat
+    goes to the next person waiting for one."""
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status != Status.AWAITING_APPROVAL:
+            raise NotAwaitingApproval()
+        before = _snapshot(current, fields=[*STATE_FIELDS, "accreditation"])
+        now = timezone.now()
+        current.status = Status.CANCELLED
+        current.cancelled_at = now
+        current.cancelled_by = Registration.CancelledBy.ORGANISER
+        current.hold_expires_at = None
+        current.accreditation = Registration.Accreditation.DECLINED
+        current.save()
+        _audit(
+            current,
+            actor=actor or Actor.organiser(None),
+            action="accreditation_declined",
+            before=before,
+            fields=[*STATE_FIELDS, "accreditation"],
+        )
+        emails.accreditation_declined(current)
+        _settle_locked(event, now)
+    return current

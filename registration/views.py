@@ -83,13 +83,17 @@ def _manage_redirect(token: str):
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration_form(request):
     event = _current_event()
-    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, request.FILES)
+    else:
+        # The link of a personal invitation fills the code in (?code=...).
+        form = RegistrationForm(initial={"invitation_code": request.GET.get("code", "")[:40]})
     if request.method == "POST" and form.is_valid():
         if form.is_bot:
             # Pretend success so a bot learns nothing; nothing is stored or sent.
             return redirect("registration:thanks")
-        # The service checks the registration window itself: no counting here, a sign-up
-        # rush is all POSTs.
+        # The service checks the registration window itself: no seat count here, a
+        # sign-up rush is all POSTs.
         try:
             services.submit_registration(
                 event=event,
@@ -97,9 +101,13 @@ def registration_form(request):
                 language=request.LANGUAGE_CODE,
                 ip=client_ip(request),
             )
+        except services.InvitationCodeRefused as error:
+            # Shown at the field, with everything else the person typed kept.
+            form.add_error("invitation_code", error.message)
         except services.RegistrationError as error:
             return problem(request, error)
-        return redirect("registration:thanks")
+        else:
+            return redirect("registration:thanks")
 
     seats = services.seat_status(event)
     if not seats.is_open:
@@ -108,10 +116,16 @@ def registration_form(request):
             return problem(request, error)
         window = RegistrationSettings.for_event(event)
         return render(request, "registration/closed.html", {"seats": seats, "window": window})
+    has_code = bool(form["invitation_code"].value())
     return render(
         request,
         "registration/form.html",
-        {"form": form, "seats": seats, "hold_hours": services.current_hold_hours(seats)},
+        {
+            "form": form,
+            "seats": seats,
+            "has_code": has_code,
+            "hold_hours": services.current_hold_hours(seats),
+        },
         status=400 if form.is_bound else 200,
     )
 
