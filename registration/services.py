@@ -232,13 +232,17 @@ class SeatStatus:
 def seat_status(event: Event) -> SeatStatus:
     """Counts for pages and the admin summary (a snapshot, not a reservation)."""
     now = timezone.now()
-    registrations = Registration.objects.filter(event=event)
+    counts = Registration.objects.filter(event=event).aggregate(
+        confirmed=models.Count("pk", filter=models.Q(status=Status.CONFIRMED)),
+        held=models.Count("pk", filter=models.Q(status=Status.HELD, hold_expires_at__gt=now)),
+        waiting=models.Count("pk", filter=models.Q(status=Status.WAITING)),
+    )
     uses = pools.pool_uses(event, now)
     return SeatStatus(
         capacity=event.capacity,
-        confirmed=registrations.filter(status=Status.CONFIRMED).count(),
-        held=registrations.live_holds(now).count(),
-        waiting=registrations.filter(status=Status.WAITING).count(),
+        confirmed=counts["confirmed"],
+        held=counts["held"],
+        waiting=counts["waiting"],
         window=RegistrationSettings.for_event(event).state(now),
         public_free=uses[pools.PUBLIC].free,
         contingents=tuple(use for key, use in uses.items() if key is not pools.PUBLIC),
