@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from programme.models import Event, Page
 from registration import emails
 from registration.models import (
+    CheckIn,
     RateLimitCounter,
     Registration,
     RegistrationSettings,
@@ -642,3 +643,58 @@ def change_details_by_organiser(*, registration: Registration, data: dict) -> li
             ) from error
         emails.changed(current, old_email=old_email if email_changed else None)
     return changed
+
+
+# --- the door ---------------------------------------------------------------------------
+
+
+class NoSeatAtTheDoor(NotPossible):
+    default_message = _(
+        "Es ist kein Platz frei: Alle Plätze sind vergeben oder reserviert. Die Person kann "
+        "nur eingelassen werden, wenn das Organisationsteam die Zahl der Plätze erhöht."
+    )
+
+
+def register_walk_in(*, event: Event, data: dict, by, language: str) -> Registration:
+    """Door staff register a person who arrives without a registration. The seat rule is
+    the one of submit_registration, under the same event lock; the window does not apply
+    (the door opens when registration has long closed). The person gave their address in
+    person, is confirmed and checked in at once, and gets the usual confirmation email with
+    their entry code."""
+    email = data["email"].strip()
+    with transaction.atomic():
+        event = _lock_event(event.pk)
+        now = timezone.now()
+        _settle_locked(event, now)
+        if Registration.objects.filter(event=event).active().for_email(email).exists():
+            raise NotPossible(
+                _(
+                    "Mit dieser E-Mail-Adresse besteht bereits eine Anmeldung. Bitte suchen "
+                    "Sie die Person auf der Gästeliste."
+                )
+            )
+        if _free_seats(event, now) <= 0:
+            raise NoSeatAtTheDoor()
+        registration = Registration(
+            event=event,
+            email=email,
+            language=language,
+            status=Status.CONFIRMED,
+            email_confirmed_at=now,
+            confirmed_at=now,
+            checked_in_at=now,
+            checked_in_by=by,
+            privacy_consent_version=privacy_notice_version(),
+            privacy_consented_at=now,
+            **{field: data[field] for field in DETAIL_FIELDS if field in data},
+        )
+        _save_new(registration)
+        CheckIn.objects.create(
+            registration=registration,
+            action=CheckIn.Action.CHECK_IN,
+            outcome=CheckIn.Outcome.CHECKED_IN,
+            at=now,
+            by=by,
+        )
+        emails.confirmed(registration)
+    return registration
