@@ -56,7 +56,7 @@ class UnreadableRequestBodyMiddleware:
             try:
                 request.POST  # noqa: B018 (parsing is the point)
             except (BadRequest, MultiPartParserError, SuspiciousOperation) as error:
-                from programme.views import bad_request
+                from eventsite.views import bad_request
 
                 logger.warning("Unreadable request body on %s: %s", request.path, error)
                 return bad_request(request, error)

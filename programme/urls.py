@@ -4,7 +4,6 @@ from programme import views
 from programme.models import Page
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("anfahrt/", views.page, {"slug": Page.Slug.DIRECTIONS}, name="directions"),
     path("impressum/", views.page, {"slug": Page.Slug.IMPRINT}, name="imprint"),
     path("datenschutz/", views.page, {"slug": Page.Slug.PRIVACY}, name="privacy"),
@@ -17,5 +16,6 @@ urlpatterns = [
     path("referierende/<slug:slug>/", views.speaker_detail, name="speaker"),
     path("schedule.json", views.schedule_json, name="schedule_json"),
     path("schedule.xml", views.schedule_xml, name="schedule_xml"),
+    path("vorschau/<slug:digest>.png", views.preview_image, name="preview_image"),
     path("leichte-sprache/", views.page, {"slug": Page.Slug.EASY_LANGUAGE}, name="easy_language"),
 ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from programme.models import Event
-from registration import documents, export
+from registration import export, printouts
 
 LOG_CHUNK = 2000
 
@@ -62,21 +62,21 @@ EXPORTS = {
         gettext_lazy("Gästeliste als Excel-Datei"),
     ),
     "entry-list": Export(
-        _event_document(documents.entry_list_pdf),
+        _event_document(printouts.entry_list_pdf),
         "application/pdf",
         gettext_lazy("einlassliste"),
         "pdf",
         gettext_lazy("Einlassliste als PDF"),
     ),
     "badges-a4": Export(
-        _event_document(documents.badges_pdf, layout="a4"),
+        _event_document(printouts.badges_pdf, layout="a4"),
         "application/pdf",
         gettext_lazy("namensschilder"),
         "pdf",
         gettext_lazy("Namensschilder als PDF (A4)"),
     ),
     "badges-a6": Export(
-        _event_document(documents.badges_pdf, layout="a6"),
+        _event_document(printouts.badges_pdf, layout="a6"),
         "application/pdf",
         gettext_lazy("namensschilder-a6"),
         "pdf",

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from registration import documents, exports, services
+from registration import exports, printouts, services
 from registration.models import Registration
 from tests.registration.qr import decode_qr
 
@@ -64,7 +64,7 @@ def act(client, action, registrations):
 
 def test_german_alphabetical_order():
     names = ["Zander", "Özdemir", "Strauß", "Adler", "Ostermann", "Straub"]
-    assert sorted(names, key=documents.sort_key) == [
+    assert sorted(names, key=printouts.sort_key) == [
         "Adler",
         "Ostermann",
         "Özdemir",
@@ -97,10 +97,10 @@ def test_entry_list_is_alphabetical_confirmed_only_with_tick_column_and_page_num
 
 def test_entry_list_numbers_its_pages(event, confirmed_registration, tmp_path):
     services.set_capacity(event=event, capacity=200)
-    for i in range(documents.ROWS_PER_PAGE + 3):
+    for i in range(printouts.ROWS_PER_PAGE + 3):
         confirmed_registration(f"p{i}@example.org", last_name=f"Person{i:03d}")
     out = io.BytesIO()
-    pages = documents.entry_list_pdf(Registration.objects.all(), out, event=event)
+    pages = printouts.entry_list_pdf(Registration.objects.all(), out, event=event)
     texts = pdf_text(out.getvalue())
     assert pages == len(texts) == 2
     assert "Seite 1 von 2" in texts[0] and "Seite 2 von 2" in texts[1]
@@ -139,7 +139,7 @@ def test_badge_qr_code_decodes_to_the_entry_code(event, guests, tmp_path):
 
     out = tmp_path / "badge.pdf"
     with out.open("wb") as handle:
-        documents.badges_pdf(
+        printouts.badges_pdf(
             Registration.objects.filter(pk=guests["adler"].pk), handle, event=event, layout="a6"
         )
     subprocess.run(["pdftoppm", "-png", "-r", "150", str(out), str(tmp_path / "page")], check=True)
@@ -191,5 +191,5 @@ def test_empty_fields_lay_out(event, confirmed_registration):
     confirmed_registration("e@example.org", first_name="X", last_name="Y", organisation="-")
     for layout in ("a4", "a6"):
         out = io.BytesIO()
-        assert documents.badges_pdf(Registration.objects.all(), out, event=event, layout=layout)
+        assert printouts.badges_pdf(Registration.objects.all(), out, event=event, layout=layout)
         assert re.search(r"\bX\b", pdf_text(out.getvalue())[0])
