@@ -51,7 +51,7 @@ def body_of(response) -> bytes:
     """The bytes of a download; exports stream from a file (readable once, so kept)."""
     if not hasattr(response, "body_bytes"):
         response.body_bytes = b"".join(response.streaming_content)
-        response.close()  # as a WSGI server does: closes the export's temporary file
+        # (The test client closes the response, and so the export's file, once it is read.)
     return response.body_bytes
 
 
