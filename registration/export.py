@@ -45,21 +45,36 @@ def _columns():
     """(header, typed value of a registration) in file order: text, a datetime, a number,
     a yes/no or None. Built per call so the headers follow the language of the request;
     CSV turns the values into text (_as_text), the Excel file keeps their types."""
+    # Labels translated once per export, not once per row (get_FOO_display translates
+    # every choice on every call: most of the time of a long export).
+    label = {
+        field: {value: str(text) for value, text in choices}
+        for field, choices in (
+            ("salutation", Registration.Salutation.choices),
+            ("category", Registration.Category.choices),
+            ("model_municipality", Registration.ModelMunicipality.choices),
+            ("status", Registration.Status.choices),
+        )
+    }
     return [
         (_("Name"), lambda r: r.full_name),
-        (_("Anrede"), lambda r: r.get_salutation_display() if r.salutation else ""),
+        (_("Anrede"), lambda r: label["salutation"].get(r.salutation, "") if r.salutation else ""),
         (_("Akademischer Titel"), lambda r: r.academic_title),
         (_("Vorname"), lambda r: r.first_name),
         (_("Nachname"), lambda r: r.last_name),
         (_("Organisation"), lambda r: r.organisation),
         (_("Funktion"), lambda r: r.position),
-        (_("Bereich"), lambda r: r.get_category_display()),
+        (_("Bereich"), lambda r: label["category"].get(r.category, r.category)),
         (
             _("Modellkommune"),
-            lambda r: r.get_model_municipality_display() if r.model_municipality else "",
+            lambda r: (
+                label["model_municipality"].get(r.model_municipality, "")
+                if r.model_municipality
+                else ""
+            ),
         ),
         (_("E-Mail-Adresse"), lambda r: r.email),
-        (_("Status"), lambda r: r.get_status_display()),
+        (_("Status"), lambda r: label["status"].get(r.status, r.status)),
         (_("Platz auf der Warteliste"), lambda r: r.waiting_position()),
         (_("angelegt"), lambda r: r.created_at),
         (_("bestätigt am"), lambda r: r.confirmed_at),
