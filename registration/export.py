@@ -75,6 +75,10 @@ def _columns():
         ),
         (_("E-Mail-Adresse"), lambda r: r.email),
         (_("Status"), lambda r: label["status"].get(r.status, r.status)),
+        (
+            _("Kontingent"),
+            lambda r: r.contingent.name if r.contingent_id else _("Allgemeiner Pool"),
+        ),
         (_("Platz auf der Warteliste"), lambda r: r.waiting_position()),
         (_("angelegt"), lambda r: r.created_at),
         (_("bestätigt am"), lambda r: r.confirmed_at),
@@ -113,7 +117,8 @@ def guest_list_csv(registrations: Iterable[Registration]) -> bytes:
 
 
 def _rows(queryset, columns) -> Iterator[list]:
-    for registration in queryset.with_waiting_place().iterator(chunk_size=CHUNK):
+    rows = queryset.select_related("contingent").with_waiting_place()
+    for registration in rows.iterator(chunk_size=CHUNK):
         yield [value(registration) for _header, value in columns]
 
 

@@ -26,7 +26,7 @@ import audit
 from audit import Actor
 from eventsite.client_address import client_network
 from programme.models import Event, Page
-from registration import emails, pools
+from registration import emails, pools, reminders
 from registration.models import (
     CheckIn,
     Contingent,
@@ -199,6 +199,7 @@ class SeatStatus:
     window: WindowState
     public_free: int | None = None
     contingents: tuple[pools.PoolUse, ...] = ()
+    public: pools.PoolUse | None = None
 
     @property
     def taken(self) -> int:
@@ -239,6 +240,7 @@ def seat_status(event: Event) -> SeatStatus:
         window=RegistrationSettings.for_event(event).state(now),
         public_free=uses[pools.PUBLIC].free,
         contingents=tuple(use for key, use in uses.items() if key is not pools.PUBLIC),
+        public=uses[pools.PUBLIC],
     )
 
 
@@ -355,7 +357,7 @@ def _promote_locked(event: Event, now: datetime.datetime) -> list[Registration]:
                 registration.status = Status.CONFIRMED
                 registration.confirmed_at = now
                 registration.save(update_fields=["status", "confirmed_at", "updated_at"])
-                emails.moved_up(registration)
+                reminders.announce_moved_up(registration, now=now)
             _audit(
                 registration, actor=Actor.system("waiting-list"), action="promoted", before=before
             )
@@ -836,7 +838,7 @@ def confirm_from_waiting_list_by_hand(
             before=before,
             note=_("mit einem zusätzlichen Platz") if new_capacity is not None else "",
         )
-        emails.moved_up(current)
+        reminders.announce_moved_up(current, now=now)
     return current, new_capacity
 
 
