@@ -307,8 +307,7 @@ PERIODIC_JOBS = [
         "run": "outbox.retention.delete_old_emails",
         "every": timedelta(hours=1),
     },
-    # Release seats whose hold ran out and move the waiting list up (also after the
-    # capacity was raised in the event admin).
+    # Release seats whose hold ran out and move the waiting list up.
     {
         "name": "expire-holds",
         "run": "registration.services.expire_holds",
