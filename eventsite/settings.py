@@ -294,6 +294,11 @@ REGISTRATION_HOLD_SHRINK = _hold_shrink(
 )
 # Personal data of registrations is deleted this many days after the event day. The
 # privacy notice renders the period from this value, so text and practice cannot drift.
+# Confirmed guests get a reminder (entry code, ID rule, travel, cancel link) this many days
+# before the event; people who move up from the waiting list after that get a last call.
+REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "3"))
+if REMINDER_DAYS_BEFORE < 0:
+    raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be 0 or more days.")
 RETENTION_DAYS_AFTER_EVENT = int(os.environ.get("RETENTION_DAYS_AFTER_EVENT", "90"))
 if RETENTION_DAYS_AFTER_EVENT < 0:
     raise ImproperlyConfigured("RETENTION_DAYS_AFTER_EVENT must be 0 or more days.")
@@ -317,6 +322,12 @@ PERIODIC_JOBS = [
         "name": "delete-registrations-after-retention",
         "run": "registration.services.delete_expired_personal_data",
         "every": timedelta(hours=6),
+    },
+    # Sent once per person (a conditional UPDATE of reminded_at), however many workers run.
+    {
+        "name": "send-reminders",
+        "run": "registration.reminders.send_reminders",
+        "every": timedelta(minutes=10),
     },
     # Contingents whose release date has come give their free seats to the public pool.
     {

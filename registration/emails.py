@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
 from outbox import Attachment, queue_email
@@ -259,3 +259,39 @@ def confirm_new_address(registration: Registration):
 
 def your_link(registration: Registration):
     return _queue(registration, "your_link", {"manage_url": manage_url(registration)})
+
+
+def _before_the_day(registration: Registration) -> dict:
+    with translation.override(registration.language):
+        directions_url = settings.SITE_URL + reverse("directions")
+    return {
+        "manage_url": manage_url(registration),
+        "cancel_url": absolute_url(registration, "cancel", token=registration.manage_token()),
+        "directions_url": directions_url,
+        # Counted from the day the reminder goes out (reminded_at is set just before).
+        "days_left": max(
+            (
+                registration.event.date
+                - timezone.localdate(registration.reminded_at or timezone.now())
+            ).days,
+            0,
+        ),
+    }
+
+
+def reminder(registration: Registration):
+    return _queue(
+        registration,
+        "reminder",
+        _before_the_day(registration),
+        attachments=_ticket_attachments(registration),
+    )
+
+
+def last_call(registration: Registration):
+    return _queue(
+        registration,
+        "last_call",
+        _before_the_day(registration),
+        attachments=_ticket_attachments(registration),
+    )

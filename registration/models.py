@@ -370,6 +370,13 @@ class Registration(models.Model):
         _("storniert von"), max_length=20, choices=CancelledBy.choices, blank=True, default=""
     )
     checked_in_at = models.DateTimeField(_("eingelassen am"), null=True, blank=True)
+    reminded_at = models.DateTimeField(
+        _("erinnert am"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Wann die Erinnerung vor der Veranstaltung (oder der letzte Aufruf) ging."),
+    )
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("eingelassen von"),

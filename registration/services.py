@@ -26,7 +26,7 @@ import audit
 from audit import Actor
 from eventsite.client_address import client_network
 from programme.models import Event, Page
-from registration import emails, pools
+from registration import emails, pools, reminders
 from registration.models import (
     Contingent,
     InvitationCode,
@@ -356,7 +356,7 @@ def _promote_locked(event: Event, now: datetime.datetime) -> list[Registration]:
                 registration.status = Status.CONFIRMED
                 registration.confirmed_at = now
                 registration.save(update_fields=["status", "confirmed_at", "updated_at"])
-                emails.moved_up(registration)
+                reminders.announce_moved_up(registration, now=now)
             _audit(
                 registration, actor=Actor.system("waiting-list"), action="promoted", before=before
             )
@@ -837,7 +837,7 @@ def confirm_from_waiting_list_by_hand(
             before=before,
             note=_("mit einem zusätzlichen Platz") if new_capacity is not None else "",
         )
-        emails.moved_up(current)
+        reminders.announce_moved_up(current, now=now)
     return current, new_capacity
 
 
