@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from programme import services
 from programme.forms import SpeakerAdminForm
 from programme.models import Event, Page, Session, SessionSpeaker, Speaker
 from programme.pages import PLACEHOLDER_HELP, has_open_placeholders
@@ -166,6 +167,9 @@ class SessionAdmin(TranslationAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("session_speakers__speaker")
+
+    def save_model(self, request, obj, form, change):
+        services.save_session(session=obj)
 
     @admin.display(description=_("Mitwirkende"))
     def people(self, session: Session) -> str:

@@ -62,14 +62,25 @@ def location_line(session: Session, event: Event) -> str:
 # --- iCalendar ------------------------------------------------------------------
 
 
-def calendar(sessions: Sequence[Session], event: Event) -> bytes:
-    """One VEVENT per session, times in Europe/Berlin with a VTIMEZONE."""
+# How often subscribed calendars should fetch the feed again (RFC 7986 and Outlook's
+# X-PUBLISHED-TTL): a changed time reaches them within the hour.
+REFRESH_INTERVAL = datetime.timedelta(hours=1)
+
+
+def calendar(sessions: Sequence[Session], event: Event, *, name: str | None = None) -> bytes:
+    """One VEVENT per session, times in Europe/Berlin with a VTIMEZONE.
+
+    Fit for subscribing (webcal://): METHOD:PUBLISH, the calendar's name and time zone,
+    a refresh interval, and per entry a stable UID with a SEQUENCE that grows with every
+    change of time or place (programme.services.save_session) and its LAST-MODIFIED, so
+    an update replaces the entry instead of adding a second one."""
     return ical.calendar_file(
         (_calendar_entry(session, event) for session in sessions),
         product="Programm",
-        name=event.short_title,
+        name=name or event.short_title,
         time_zone=TIME_ZONE,
         year=event.date.year,
+        refresh_interval=REFRESH_INTERVAL,
     )
 
 
@@ -81,6 +92,7 @@ def _calendar_entry(session: Session, event: Event) -> ical.Entry:
     description.append(url)
     return ical.Entry(
         uid=session_uid(session),
+        sequence=session.sequence,
         start=session.start,
         end=session.end,
         summary=session.title,

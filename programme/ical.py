@@ -35,6 +35,8 @@ class Entry:
     url: str
     stamp: datetime.datetime
     last_modified: datetime.datetime | None = None
+    # Raised with every significant change (time, place): the entry then replaces the old one.
+    sequence: int | None = None
     description: str = ""
     categories: Sequence[str] = ()
     transparent: bool | None = None
@@ -47,17 +49,23 @@ def calendar_file(
     name: str = "",
     time_zone: str | None = None,
     year: int | None = None,
+    refresh_interval: datetime.timedelta | None = None,
 ) -> bytes:
     """The entries as an .ics file. With time_zone, times are local to it and the file
-    carries a VTIMEZONE for `year` (short, and correct for that year); without, times are in
-    UTC, which every calendar reads the same."""
+        carries a VTIMEZONE for `year` (short, and correct for that year); without, times are in
+        UTC, which every calendar reads the same. A refresh_interval marks the file as a feed to
+    subscribe to: calendars fetch it again that often (REFRESH-INTERVAL, X-PUBLISHED-TTL)."""
     cal = icalendar.Calendar()
     cal.add("prodid", f"-//Modellkommune E-Government//{product}//DE")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     if name:
-        cal.add("x-wr-calname", name)
+        cal.add("name", name)  # RFC 7986
+        cal.add("x-wr-calname", name)  # Apple, Google and Outlook read this one
+    if refresh_interval:
+        cal.add("refresh-interval", refresh_interval, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", icalendar.vDuration(refresh_interval))
     zone = datetime.UTC
     if time_zone:
         zone = zoneinfo.ZoneInfo(time_zone)
@@ -72,6 +80,8 @@ def calendar_file(
     for entry in entries:
         event = icalendar.Event()
         event.add("uid", entry.uid)
+        if entry.sequence is not None:
+            event.add("sequence", entry.sequence)
         event.add("dtstamp", entry.stamp.astimezone(datetime.UTC))
         if entry.last_modified:
             event.add("last-modified", entry.last_modified.astimezone(datetime.UTC))

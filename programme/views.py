@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from programme import exports
@@ -83,6 +84,16 @@ def session_ics(request, slug: str):
     event = _current_event_or_404()
     session = get_object_or_404(Session.objects.for_timetable(), slug=slug)
     return _calendar_response(exports.calendar([session], event), f"{session.slug}.ics")
+
+
+@require_safe
+def speaker_ics(request, slug: str):
+    """One person's sessions, for subscribing to their slots."""
+    event = _current_event_or_404()
+    speaker = get_object_or_404(Speaker, slug=slug)
+    sessions = Session.objects.for_timetable().filter(session_speakers__speaker=speaker)
+    name = _("Programm: %(name)s") % {"name": speaker.full_name}
+    return _calendar_response(exports.calendar(sessions, event, name=name), f"{speaker.slug}.ics")
 
 
 @require_safe
