@@ -246,3 +246,13 @@ register(
     template="registration/accreditation_declined",
     sample=_context,
 )
+register(
+    "registration-certificate-ready",
+    title=_("Teilnahmebescheinigung bereit"),
+    audience=ATTENDEES,
+    template="registration/certificate_ready",
+    sample=lambda language: {
+        **_context(language),
+        "certificate_url": sample_url(sample_registration(language), "certificate"),
+    },
+)

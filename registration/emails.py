@@ -295,3 +295,15 @@ def last_call(registration: Registration):
         _before_the_day(registration),
         attachments=_ticket_attachments(registration),
     )
+
+
+def certificate_ready(registration: Registration):
+    token = registration.manage_token()
+    return _queue(
+        registration,
+        "certificate_ready",
+        {
+            "manage_url": manage_url(registration),
+            "certificate_url": absolute_url(registration, "certificate", token=token),
+        },
+    )

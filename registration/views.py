@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from eventsite.client_address import client_ip
 from programme.models import Event
-from registration import services
+from registration import certificates, services
 from registration.forms import DetailsForm, EmailChangeForm, LostLinkForm, RegistrationForm
 from registration.models import Registration, RegistrationSettings, TokenPurpose
 
@@ -176,6 +176,7 @@ def manage(request, registration, token):
             "registration": registration,
             "token": token,
             "position": registration.waiting_position(),
+            "certificate_available": certificates.available(registration),
             "email_form": EmailChangeForm(),
         },
     )
@@ -258,6 +259,26 @@ def cancel(request, registration, token):
     return render(
         request, "registration/cancel.html", {"registration": registration, "token": token}
     )
+
+
+@private_page
+@require_http_methods(["GET", "HEAD"])
+@_with_registration
+def certificate(request, registration, token):
+    try:
+        content = certificates.pdf(registration)
+    except certificates.CertificateNotAvailable as error:
+        return render(
+            request,
+            "registration/problem.html",
+            {"message": error.message, "title": None, "offer_lost_link": False},
+            status=404,
+        )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{certificates.filename(registration)}"'
+    )
+    return response
 
 
 @private_page
