@@ -70,6 +70,8 @@ def sitemap_entries(client) -> dict[str, dict[str, str]]:
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     document = etree.fromstring(response.content)
+    locations = document.xpath("//s:url/s:loc/text()", namespaces=SITEMAP_NS)
+    assert len(locations) == len(set(locations)), "a page is listed twice"
     return {
         url.findtext("s:loc", namespaces=SITEMAP_NS): {
             link.get("hreflang"): link.get("href")
