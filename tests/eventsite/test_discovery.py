@@ -158,3 +158,13 @@ def test_security_txt_takes_a_web_form_as_contact(client, settings):
     settings.SECURITY_CONTACT = "https://veranstaltung.example.org/sicherheit"
 
     assert security_fields(client)["Contact"] == "https://veranstaltung.example.org/sicherheit"
+
+
+def test_security_txt_contact_is_the_one_docs_security_md_names(client, settings):
+    import re
+    from pathlib import Path
+
+    docs = (Path(settings.BASE_DIR) / "docs" / "security.md").read_text(encoding="utf-8")
+    [placeholder] = re.findall(r"placeholder \*\*([^*]+@[^*]+)\*\*", docs)
+
+    assert security_fields(client)["Contact"] == f"mailto:{placeholder}"
