@@ -21,3 +21,5 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn 27 opens a control socket at one fixed path in $HOME by default; two servers
 # on one machine (a second checkout, the CI smoke test) would fight over it. Unused here.
 control_socket_disable = True
+# Personal links carry their secret in the path: the access log masks it.
+logger_class = "eventsite.gunicorn_logging.SecretMaskingLogger"
