@@ -15,6 +15,12 @@ urlpatterns = [
     path("anmeldung/verwalten/<str:token>/email/", views.change_email, name="change_email"),
     path("anmeldung/verwalten/<str:token>/stornieren/", views.cancel, name="cancel"),
     path(
+        "anmeldung/verwalten/<str:token>/teilnehmende/",
+        views.participant_list,
+        name="participant_list",
+    ),
+    path("teilnehmende/", views.participant_list_for_staff, name="participant_list_staff"),
+    path(
         "anmeldung/verwalten/<str:token>/teilnahmebescheinigung.pdf",
         views.certificate,
         name="certificate",
