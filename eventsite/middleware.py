@@ -65,7 +65,6 @@ _DENIED_FEATURES = (
     "usb",
     "serial",
     "hid",
-    "bluetooth",
     "publickey-credentials-get",
     "screen-wake-lock",
     "xr-spatial-tracking",
