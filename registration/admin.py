@@ -25,12 +25,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+import audit
 from audit import Actor
 from audit.admin import trail_html
 from programme.models import Event
-from registration import export, services
+from registration import access, export, retention, services
 from registration.models import (
     ENTRY_CODE_LENGTH,
     Registration,
@@ -76,7 +77,7 @@ STATE_FIELDS = [
     "pending_email",
 ]
 CONSENT_FIELDS = ["privacy_consent_version", "privacy_consented_at"]
-AUDIT_FIELDS = ["audit_trail", "audit_trail_link"]
+AUDIT_FIELDS = ["audit_trail", "audit_trail_link", "personal_data_links", "anonymised_at"]
 
 
 class RegistrationAdminForm(forms.ModelForm):
@@ -121,6 +122,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "resend_link",
         "replace_link",
         "export_csv",
+        "erase_personal_data",
     ]
     fieldsets = [
         (
@@ -182,6 +184,17 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Einträge"))
     def audit_trail(self, registration: Registration) -> str:
         return trail_html(registration)
+
+    @admin.display(description=gettext_lazy("Auskunft (Art. 15 DSGVO)"))
+    def personal_data_links(self, registration: Registration) -> str:
+        url = reverse("admin:registration_registration_personal_data", args=[registration.pk])
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}?format=json">{}</a>',
+            url,
+            _("Alle gespeicherten Daten als Seite"),
+            url,
+            _("als JSON herunterladen"),
+        )
 
     @admin.display(description=gettext_lazy("Filtern"))
     def audit_trail_link(self, registration: Registration) -> str:
@@ -464,6 +477,44 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
+        description=gettext_lazy("Daten löschen auf Antrag (anonymisieren, Art. 17 DSGVO)"),
+        permissions=["delete"],
+    )
+    def erase_personal_data(self, request, queryset):
+        self._require(request, "delete")
+        queryset = queryset.order_by("last_name", "first_name", "pk")
+        if request.POST.get("post") != "yes":
+            return self._confirmation_page(
+                request,
+                queryset,
+                action="erase_personal_data",
+                title=_("Daten auf Antrag löschen"),
+                template="erase_confirmation.html",
+                to_erase=[r for r in queryset if r.anonymised_at is None],
+                done=[r for r in queryset if r.anonymised_at is not None],
+            )
+        erased = []
+        for registration in queryset:
+            if registration.anonymised_at is None:
+                erased.append(
+                    retention.erase(registration=registration, actor=Actor.organiser(request.user))
+                )
+        if erased:
+            self.message_user(
+                request,
+                ngettext(
+                    "Die Daten von %(count)d Person sind gelöscht; ein frei gewordener Platz ist "
+                    "an die Warteliste gegangen.",
+                    "Die Daten von %(count)d Personen sind gelöscht; frei gewordene Plätze sind "
+                    "an die Warteliste gegangen.",
+                    len(erased),
+                )
+                % {"count": len(erased)},
+                messages.SUCCESS,
+            )
+        return None
+
+    @admin.action(
         description=gettext_lazy("Auswahl als CSV exportieren (Excel)"), permissions=["view"]
     )
     def export_csv(self, request, queryset):
@@ -473,10 +524,31 @@ class RegistrationAdmin(admin.ModelAdmin):
     # --- export of the whole filtered list -------------------------------------------------
     def get_urls(self):
         export_view = self.admin_site.admin_view(self.export_filtered_view)
+        personal_data_view = self.admin_site.admin_view(self.personal_data_view)
         return [
             path("export/", export_view, name="registration_registration_export"),
+            path(
+                "<int:pk>/auskunft/",
+                personal_data_view,
+                name="registration_registration_personal_data",
+            ),
             *super().get_urls(),
         ]
+
+    def personal_data_view(self, request, pk: int):
+        """Everything stored about one person, to answer an access request (Art. 15)."""
+        registration = self.get_object(request, str(pk))
+        if registration is None or not self.has_view_permission(request, registration):
+            raise PermissionDenied
+        audit.record(
+            registration,
+            actor=Actor.organiser(request.user),
+            action="exported",
+            note=_("Auskunft nach Art. 15 DSGVO"),
+        )
+        if request.GET.get("format") == "json":
+            return access.json_response(registration)
+        return access.html_response(request, registration, json_url="?format=json")
 
     def export_filtered_view(self, request):
         """The list as currently filtered and searched (all pages), as CSV."""
@@ -565,6 +637,10 @@ class RegistrationSettingsAdmin(admin.ModelAdmin):
         if promoted:
             self.message_user(
                 request,
-                _("%(count)d Person(en) von der Warteliste sind nachgerückt.")
-                % {"count": len(promoted)},
+                ngettext(
+                    "%(count)d Person ist von der Warteliste nachgerückt: %(names)s.",
+                    "%(count)d Personen sind von der Warteliste nachgerückt: %(names)s.",
+                    len(promoted),
+                )
+                % {"count": len(promoted), "names": ", ".join(r.full_name for r in promoted)},
             )

@@ -17,6 +17,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L): about 40 bits,
@@ -293,6 +294,9 @@ class Registration(models.Model):
         blank=True,
         related_name="+",
     )
+    # Set when the personal data was removed (registration/retention.py); what stays
+    # (status, category, dates) is anonymous and feeds the counts.
+    anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
 
     entry_code = models.CharField(
         _("Einlasscode"), max_length=ENTRY_CODE_LENGTH, default=new_entry_code, editable=False
@@ -404,7 +408,10 @@ class Registration(models.Model):
     # --- names and codes ---------------------------------------------------------------
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.academic_title, self.first_name, self.last_name) if p)
+        name = " ".join(p for p in (self.academic_title, self.first_name, self.last_name) if p)
+        if not name and self.anonymised_at is not None:
+            return gettext("Anmeldung %(number)s (anonymisiert)") % {"number": self.pk}
+        return name
 
     @property
     def entry_code_display(self) -> str:

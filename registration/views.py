@@ -14,12 +14,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from programme.models import Event
-from registration import services
+from registration import access, services
 from registration.forms import DetailsForm, EmailChangeForm, LostLinkForm, RegistrationForm
 from registration.models import Registration, RegistrationSettings, TokenPurpose
 
@@ -173,6 +174,22 @@ def manage(request, registration, token):
             "position": registration.waiting_position(),
             "email_form": EmailChangeForm(),
         },
+    )
+
+
+@private_page
+@require_http_methods(["GET", "HEAD"])
+@_with_registration
+def personal_data(request, registration, token):
+    """The person's own data (GDPR Art. 15), as a page and as JSON."""
+    if not registration.is_active:
+        return _manage_redirect(token)
+    if request.GET.get("format") == "json":
+        return access.json_response(registration)
+    return access.html_response(
+        request,
+        registration,
+        json_url=reverse("registration:personal_data", args=[token]) + "?format=json",
     )
 
 
