@@ -31,7 +31,7 @@ import audit
 from audit import Actor
 from audit.admin import trail_html
 from programme.models import Event
-from registration import access, export, retention, services
+from registration import access, dashboard, export, retention, services
 from registration.models import (
     ENTRY_CODE_LENGTH,
     Registration,
@@ -525,7 +525,9 @@ class RegistrationAdmin(admin.ModelAdmin):
     def get_urls(self):
         export_view = self.admin_site.admin_view(self.export_filtered_view)
         personal_data_view = self.admin_site.admin_view(self.personal_data_view)
+        dashboard_view = self.admin_site.admin_view(self.dashboard_view)
         return [
+            path("dashboard/", dashboard_view, name="registration_dashboard"),
             path("export/", export_view, name="registration_registration_export"),
             path(
                 "<int:pk>/auskunft/",
@@ -534,6 +536,19 @@ class RegistrationAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def dashboard_view(self, request):
+        """Seats, waiting list, who registered, emails and check-ins at a glance."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = Event.objects.current()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Überblick"),
+            "event": event,
+            **(dashboard.figures(event) if event else {}),
+        }
+        return TemplateResponse(request, "admin/registration/dashboard.html", context)
 
     def personal_data_view(self, request, pk: int):
         """Everything stored about one person, to answer an access request (Art. 15)."""
