@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "registration",
     "outbox",
     "audit",
+    "mailings",
     "eventsite",
 ]
 

@@ -16,6 +16,9 @@ from registration.models import Registration, RegistrationSettings
 
 Status = Registration.Status
 
+# The outbox template of the organisers' mailings (mailings/services.py): their failures
+# are counted apart, so a bulk mail never fails unnoticed.
+MAILING_TEMPLATE = "mailings/mailing"
 CHART_WIDTH = 640
 CHART_HEIGHT = 160
 
@@ -124,6 +127,7 @@ def _email_counts() -> dict[str, int]:
         sent=Count("pk", filter=Q(status=Email.SENT)),
         failed=Count("pk", filter=Q(status=Email.FAILED)),
         bounced=Count("pk", filter=Q(status=Email.FAILED, refused=True)),
+        mailing_failed=Count("pk", filter=Q(status=Email.FAILED, template=MAILING_TEMPLATE)),
     )
 
 
