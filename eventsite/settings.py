@@ -5,6 +5,7 @@ Every variable is listed in the README. The defaults suit a local run
 DEBUG off, SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, SITE_URL and the SMTP settings.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "programme",
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "eventsite.middleware.StaffSessionExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -190,6 +193,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Personal documents (press cards) live outside MEDIA_ROOT and are never served directly.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -240,12 +245,54 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 OUTBOX_SITE_CONTEXT = "programme.emails.outbox_site_context"
 # Replies to automatic emails go to the organisers.
 ORGANISER_EMAIL = os.environ.get("ORGANISER_EMAIL", "veranstaltung@example.org")
+# Where to report a vulnerability (/.well-known/security.txt; docs/security.md): an email
+# address or a mailto:/https: URI.
+SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", ORGANISER_EMAIL)
 
 # --- Registration and privacy ----------------------------------------------------
 # How long a seat is held for someone who has not yet confirmed their email address.
 REGISTRATION_HOLD_HOURS = int(os.environ.get("REGISTRATION_HOLD_HOURS", "24"))
+# How long a press registration holds its seat while organisers check the accreditation.
+PRESS_REVIEW_DAYS = int(os.environ.get("PRESS_REVIEW_DAYS", "7"))
+# Wrong invitation codes one client may try per hour before it is refused.
+INVITATION_CODE_TRIES_PER_HOUR = int(os.environ.get("INVITATION_CODE_TRIES_PER_HOUR", "10"))
+# Seats held at once for one client (an IPv4 address or an IPv6 /64) whose addresses are
+# not yet confirmed. Further sign-ups from it are accepted but hold no seat: they get one
+# on confirmation if a seat is still free. Keeps one client from blocking the event.
+REGISTRATION_HOLDS_PER_CLIENT = int(os.environ.get("REGISTRATION_HOLDS_PER_CLIENT", "5"))
+
+
+def _hold_shrink(text: str) -> list[tuple[int, int]]:
+    steps = []
+    for item in text.split(","):
+        if not item.strip():
+            continue
+        try:
+            percent, hours = (int(part) for part in item.split(":"))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"REGISTRATION_HOLD_SHRINK: {item!r} is not PERCENT:HOURS (e.g. 50:6)."
+            ) from None
+        if not (0 < percent <= 100 and hours >= 1):
+            raise ImproperlyConfigured(
+                f"REGISTRATION_HOLD_SHRINK: {item!r} needs 1-100 percent and at least 1 hour."
+            )
+        steps.append((percent, hours))
+    return sorted(steps)
+
+
+# The hold gets shorter as the event fills: once PERCENT of the seats are taken, a new hold
+# lasts at most HOURS. An empty value keeps REGISTRATION_HOLD_HOURS throughout.
+REGISTRATION_HOLD_SHRINK = _hold_shrink(
+    os.environ.get("REGISTRATION_HOLD_SHRINK", "50:6,80:2,90:1")
+)
 # Personal data of registrations is deleted this many days after the event day. The
 # privacy notice renders the period from this value, so text and practice cannot drift.
+# Confirmed guests get a reminder (entry code, ID rule, travel, cancel link) this many days
+# before the event; people who move up from the waiting list after that get a last call.
+REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "3"))
+if REMINDER_DAYS_BEFORE < 0:
+    raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be 0 or more days.")
 RETENTION_DAYS_AFTER_EVENT = int(os.environ.get("RETENTION_DAYS_AFTER_EVENT", "90"))
 if RETENTION_DAYS_AFTER_EVENT < 0:
     raise ImproperlyConfigured("RETENTION_DAYS_AFTER_EVENT must be 0 or more days.")
@@ -276,6 +323,18 @@ PERIODIC_JOBS = [
         "run": "registration.retention.anonymise_due",
         "every": timedelta(hours=1),
     },
+    # Sent once per person (a conditional UPDATE of reminded_at), however many workers run.
+    {
+        "name": "send-reminders",
+        "run": "registration.reminders.send_reminders",
+        "every": timedelta(minutes=10),
+    },
+    # Contingents whose release date has come give their free seats to the public pool.
+    {
+        "name": "release-contingents",
+        "run": "registration.services.release_due_contingents",
+        "every": timedelta(minutes=1),
+    },
     {
         "name": "purge-rate-limit-counters",
         "run": "registration.services.purge_rate_limit_counters",
@@ -300,10 +359,23 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 )
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed for the
+# client address. Empty: the header is ignored and the connecting address counts.
+TRUSTED_PROXIES = env_list(
+    "TRUSTED_PROXIES", "127.0.0.1,::1" if env_bool("BEHIND_PROXY", False) else ""
+)
+try:
+    for _proxy in TRUSTED_PROXIES:
+        ipaddress.ip_network(_proxy, strict=False)
+except ValueError as _error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_error}") from None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Organisers' and admins' sessions end after this many hours without a request (a working
+# day); speakers keep SESSION_COOKIE_AGE (two weeks). Attendees have no session data.
+STAFF_SESSION_IDLE_HOURS = int(os.environ.get("STAFF_SESSION_IDLE_HOURS", "10"))
 CSRF_COOKIE_HTTPONLY = True
 
 LOGGING = {

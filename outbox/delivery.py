@@ -385,7 +385,3 @@ def deliver_outbox(
         if batch.released:
             break
     return report
-
-
-# The name the brief used for it.
-deliver_pending = deliver_outbox

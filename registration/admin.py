@@ -10,6 +10,7 @@ never edited here. See docs/registration.md, “Guest list (organisers)”.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
@@ -20,7 +21,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -31,7 +33,7 @@ import audit
 from audit import Actor
 from audit.admin import trail_html
 from programme.models import Event
-from registration import access, dashboard, export, retention, services
+from registration import access, certificates, dashboard, export, retention, services
 from registration.models import (
     ENTRY_CODE_LENGTH,
     Registration,
@@ -103,12 +105,13 @@ class RegistrationAdmin(admin.ModelAdmin):
         "organisation",
         "category",
         "status_with_position",
+        "contingent",
         "created_at",
         "confirmed_at",
         "checked_in_at",
     ]
     list_display_links = ["name"]
-    list_filter = ["status", "category", AccessibilityNeedsFilter]
+    list_filter = ["status", "category", "contingent", "accreditation", AccessibilityNeedsFilter]
     search_fields = ["first_name", "last_name", "academic_title", "email", "organisation"]
     search_help_text = gettext_lazy(
         "Name, E-Mail-Adresse, Organisation oder Einlasscode (mit oder ohne Bindestrich)"
@@ -121,6 +124,10 @@ class RegistrationAdmin(admin.ModelAdmin):
         "resend_confirmation",
         "resend_link",
         "replace_link",
+        "approve_accreditation",
+        "decline_accreditation",
+        "issue_certificates",
+        "withhold_certificates",
         "export_csv",
         "erase_personal_data",
     ]
@@ -146,6 +153,18 @@ class RegistrationAdmin(admin.ModelAdmin):
             {"fields": ["accessibility_needs", "participant_list_consent", "language"]},
         ),
         (
+            gettext_lazy("Kontingent und Presse"),
+            {
+                "fields": [
+                    "contingent",
+                    "invitation_code",
+                    "media_outlet",
+                    "press_document_link",
+                    "accreditation",
+                ]
+            },
+        ),
+        (
             gettext_lazy("Status (ändert sich nur über die Aktionen der Liste)"),
             {"fields": STATE_FIELDS},
         ),
@@ -158,7 +177,18 @@ class RegistrationAdmin(admin.ModelAdmin):
             {"fields": AUDIT_FIELDS},
         ),
     ]
-    readonly_fields = ["language", *STATE_FIELDS, *CONSENT_FIELDS, *AUDIT_FIELDS]
+    readonly_fields = [
+        "language",
+        "contingent",
+        "invitation_code",
+        "media_outlet",
+        "press_document_link",
+        "accreditation",
+        *STATE_FIELDS,
+        *CONSENT_FIELDS,
+        *AUDIT_FIELDS,
+    ]
+    list_select_related = ["contingent"]
 
     # --- columns ---------------------------------------------------------------------------
     @admin.display(description=gettext_lazy("Name"), ordering="last_name")
@@ -176,6 +206,13 @@ class RegistrationAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The place on the waiting list in the same query as the list (no query per row).
         return super().get_queryset(request).with_waiting_place()
+
+    @admin.display(description=gettext_lazy("Presseausweis oder Auftragsbestätigung"))
+    def press_document_link(self, registration: Registration) -> str:
+        if not registration.press_document:
+            return "–"
+        url = reverse("admin:registration_registration_press_document", args=[registration.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Datei herunterladen"))
 
     @admin.display(description=gettext_lazy("Einlasscode"))
     def entry_code_grouped(self, registration: Registration) -> str:
@@ -515,6 +552,34 @@ class RegistrationAdmin(admin.ModelAdmin):
         return None
 
     @admin.action(
+        description=gettext_lazy("Teilnahmebescheinigungen ausstellen (nur Eingelassene)"),
+        permissions=["change"],
+    )
+    def issue_certificates(self, request, queryset):
+        issued, skipped = certificates.issue(registrations=queryset)
+        self.message_user(
+            request,
+            _(
+                "%(issued)d Teilnahmebescheinigungen ausgestellt; %(skipped)d übersprungen "
+                "(nicht eingelassen oder die Veranstaltung ist noch nicht vorbei)."
+            )
+            % {"issued": issued, "skipped": skipped},
+            messages.SUCCESS if issued else messages.WARNING,
+        )
+
+    @admin.action(
+        description=gettext_lazy("Teilnahmebescheinigungen zurückhalten"),
+        permissions=["change"],
+    )
+    def withhold_certificates(self, request, queryset):
+        withheld = certificates.withhold(registrations=queryset)
+        self.message_user(
+            request,
+            _("%(count)d Teilnahmebescheinigungen zurückgehalten.") % {"count": withheld},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
         description=gettext_lazy("Auswahl als CSV exportieren (Excel)"), permissions=["view"]
     )
     def export_csv(self, request, queryset):
@@ -526,6 +591,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         export_view = self.admin_site.admin_view(self.export_filtered_view)
         personal_data_view = self.admin_site.admin_view(self.personal_data_view)
         dashboard_view = self.admin_site.admin_view(self.dashboard_view)
+        document_view = self.admin_site.admin_view(self.press_document_view)
         return [
             path("dashboard/", dashboard_view, name="registration_dashboard"),
             path("export/", export_view, name="registration_registration_export"),
@@ -533,6 +599,11 @@ class RegistrationAdmin(admin.ModelAdmin):
                 "<int:pk>/auskunft/",
                 personal_data_view,
                 name="registration_registration_personal_data",
+            ),
+            path(
+                "<int:pk>/press-document/",
+                document_view,
+                name="registration_registration_press_document",
             ),
             *super().get_urls(),
         ]
@@ -564,6 +635,61 @@ class RegistrationAdmin(admin.ModelAdmin):
         if request.GET.get("format") == "json":
             return access.json_response(registration)
         return access.html_response(request, registration, json_url="?format=json")
+
+    def press_document_view(self, request, pk: int):
+        """The uploaded press card, for organisers only, always as a download (never shown
+        inline, so a crafted file cannot run in the admin's origin)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        registration = get_object_or_404(Registration, pk=pk)
+        if not registration.press_document:
+            raise Http404
+        name = f"presse-{registration.pk}{Path(registration.press_document.name).suffix}"
+        response = FileResponse(
+            registration.press_document.open("rb"), as_attachment=True, filename=name
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    # --- press accreditation ---------------------------------------------------------------
+    def _decide_accreditation(self, request, queryset, service, done_text, log_message):
+        self._require(request, "change")
+        done, refused = [], {}
+        for registration in queryset.order_by("last_name", "first_name", "pk"):
+            try:
+                service(registration=registration, actor=Actor.organiser(request.user))
+            except services.RegistrationError as error:
+                refused.setdefault(str(error.message), []).append(registration.full_name)
+            else:
+                done.append(registration)
+        self._report(request, done, done_text, refused, log_message=log_message)
+
+    @admin.action(
+        description=gettext_lazy("Presse: Akkreditierung bestätigen"), permissions=["change"]
+    )
+    def approve_accreditation(self, request, queryset):
+        self._decide_accreditation(
+            request,
+            queryset,
+            services.approve_accreditation,
+            _("Akkreditierung bestätigt, Einlasscode per E-Mail verschickt: %(names)s."),
+            _("Akkreditierung bestätigt"),
+        )
+
+    @admin.action(
+        description=gettext_lazy("Presse: Akkreditierung ablehnen"), permissions=["change"]
+    )
+    def decline_accreditation(self, request, queryset):
+        self._decide_accreditation(
+            request,
+            queryset,
+            services.decline_accreditation,
+            _(
+                "Akkreditierung abgelehnt und per E-Mail mitgeteilt: %(names)s. Die Plätze "
+                "sind an die Warteliste der Presse gegangen."
+            ),
+            _("Akkreditierung abgelehnt"),
+        )
 
     def export_filtered_view(self, request):
         """The list as currently filtered and searched (all pages), as CSV."""
@@ -659,3 +785,7 @@ class RegistrationSettingsAdmin(admin.ModelAdmin):
                 )
                 % {"count": len(promoted), "names": ", ".join(r.full_name for r in promoted)},
             )
+
+
+# Contingents and invitation codes have their own module; importing it registers them.
+from registration import admin_contingents  # noqa: E402, F401

@@ -10,25 +10,45 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from registration.models import Registration
+from registration.documents import DocumentRejected, check_press_document
+from registration.models import Registration, normalise_entry_code
 from registration.services import DETAIL_FIELDS
 
 # Fields on one line must not hold markup or line breaks; names in any script are fine.
 FORBIDDEN_IN_LINE = set("<>")
 
 
+# Characters that look like nothing but are letters or symbols to Unicode, so a "name"
+# made of them passes a test for letters: Hangul fillers, the blank Braille pattern, the
+# object replacement character, Khmer inherent vowels.
+BLANK_LOOKALIKES = frozenset("\u115f\u1160\u3164\uffa0\u2800\ufffc\u17b4\u17b5")
+# Control, format, surrogate, private-use and unassigned characters, and the line and
+# paragraph separators (U+2028, U+2029), which break a line where no line may break.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
 def _has_control_characters(value: str, *, allow_newlines: bool) -> bool:
     allowed = {"\n", "\r", "\t"} if allow_newlines else set()
     return any(
-        unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} and ch not in allowed
+        (unicodedata.category(ch) in INVISIBLE_CATEGORIES or ch in BLANK_LOOKALIKES)
+        and ch not in allowed
         for ch in value
     )
+
+
+def has_readable_characters(value: str) -> bool:
+    """At least one letter or digit a reader can see."""
+    return any(ch.isalnum() and ch not in BLANK_LOOKALIKES for ch in value)
 
 
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """Normalise (NFC, trimmed) and reject what no person types: control characters,
     and angle brackets in one-line fields."""
     value = unicodedata.normalize("NFC", value or "").strip()
+    if value and not has_readable_characters(value) and not multiline:
+        raise ValidationError(
+            _("Bitte geben Sie hier lesbare Schriftzeichen ein."), code="not_readable"
+        )
     if _has_control_characters(value, allow_newlines=multiline):
         raise ValidationError(
             _("Bitte entfernen Sie unsichtbare Steuerzeichen aus diesem Feld."),
@@ -157,6 +177,31 @@ class RegistrationForm(DetailsForm):
             )
         },
     )
+    invitation_code = forms.CharField(
+        label=_("Einladungscode (freiwillig)"),
+        required=False,
+        max_length=40,
+        help_text=_(
+            "Nur wenn Sie eine persönliche Einladung mit Code bekommen haben. Mit dem Code "
+            "ist Ihnen ein Platz aus einem reservierten Kontingent sicher."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    media_outlet = forms.CharField(
+        label=_("Medium (nur für die Presse)"),
+        required=False,
+        max_length=200,
+        help_text=_("Für welche Zeitung, welchen Sender oder welches Online-Medium berichten Sie?"),
+    )
+    press_document = forms.FileField(
+        label=_("Presseausweis oder Auftragsbestätigung (nur für die Presse, freiwillig)"),
+        required=False,
+        help_text=_(
+            "PDF, JPEG oder PNG, höchstens 10 MB. Nur das Organisationsteam sieht die Datei; "
+            "sie wird nach der Prüfung Ihrer Akkreditierung mit Ihrer Anmeldung gelöscht."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
     # Honeypot: hidden from people (and from screen readers); bots fill in every field.
     website = forms.CharField(
         label=_("Bitte dieses Feld leer lassen"),
@@ -174,6 +219,9 @@ class RegistrationForm(DetailsForm):
         "position",
         "category",
         "model_municipality",
+        "media_outlet",
+        "press_document",
+        "invitation_code",
         "accessibility_needs",
         "privacy_consent",
         "participant_list_consent",
@@ -195,6 +243,42 @@ class RegistrationForm(DetailsForm):
         local, _sep, domain = email.rpartition("@")
         # The domain is case-insensitive; the local part is kept as typed.
         return f"{local}@{domain.lower()}"
+
+    def clean_invitation_code(self):
+        # Whether the code is valid is decided under the seat lock (services.py).
+        return normalise_entry_code(self.cleaned_data["invitation_code"])
+
+    def clean_press_document(self):
+        document = self.cleaned_data.get("press_document")
+        if not document:
+            return None
+        try:
+            check_press_document(document)
+        except DocumentRejected as error:
+            raise ValidationError(error.message, code=error.code) from error
+        return document
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("category") == Registration.Category.PRESS:
+            try:
+                cleaned["media_outlet"] = clean_text(cleaned.get("media_outlet", ""))
+            except ValidationError as error:
+                self.add_error("media_outlet", error)
+            else:
+                if not cleaned["media_outlet"]:
+                    self.add_error(
+                        "media_outlet",
+                        ValidationError(
+                            _("Bitte nennen Sie das Medium, für das Sie berichten."),
+                            code="media_outlet",
+                        ),
+                    )
+        else:
+            # Only the press gives these; anything typed or attached by others is dropped.
+            cleaned["media_outlet"] = ""
+            cleaned["press_document"] = None
+        return cleaned
 
     @property
     def is_bot(self) -> bool:

@@ -24,9 +24,12 @@ from django.utils.translation import gettext_lazy as _
 
 import audit
 from audit import Actor
+from eventsite.client_address import client_network
 from programme.models import Event, Page
-from registration import emails
+from registration import emails, pools, reminders
 from registration.models import (
+    Contingent,
+    InvitationCode,
     RateLimitCounter,
     Registration,
     RegistrationSettings,
@@ -36,6 +39,8 @@ from registration.models import (
     hold_duration,
     new_entry_code,
     new_token_nonce,
+    normalise_entry_code,
+    press_review_duration,
 )
 
 Status = Registration.Status
@@ -45,6 +50,10 @@ Status = Registration.Status
 RATE_LIMIT_WINDOW = datetime.timedelta(hours=1)
 RATE_LIMIT_PER_EMAIL = 5
 RATE_LIMIT_PER_IP = 60
+# Email changes: each sends a link to an address nobody has confirmed yet, so they are
+# limited per registration and per IP as well as per target address (RATE_LIMIT_PER_EMAIL).
+EMAIL_CHANGES_PER_REGISTRATION = 3
+EMAIL_CHANGES_PER_IP = 10
 # A link to confirm a new email address is valid this long.
 EMAIL_CHANGE_VALID_FOR = datetime.timedelta(hours=48)
 
@@ -144,6 +153,26 @@ class NoSeatFree(NotPossible):
     )
 
 
+class InvitationCodeRefused(RegistrationError):
+    """The invitation code cannot be used; nothing was registered."""
+
+    default_message = _(
+        "Diesen Einladungscode kennen wir nicht. Bitte prüfen Sie ihn, oder lassen Sie das "
+        "Feld leer, um sich ohne Code anzumelden."
+    )
+
+
+class InvitationCodeExpired(InvitationCodeRefused):
+    default_message = _("Dieser Einladungscode ist abgelaufen.")
+
+
+class InvitationCodeUsedUp(InvitationCodeRefused):
+    default_message = _(
+        "Mit diesem Einladungscode haben sich schon so viele Personen angemeldet, wie er "
+        "erlaubt. Bitte wenden Sie sich an die Person, die Sie eingeladen hat."
+    )
+
+
 class SubmissionKind(models.TextChoices):
     HELD = Status.HELD.value, Status.HELD.label
     UNCONFIRMED = Status.UNCONFIRMED.value, Status.UNCONFIRMED.label
@@ -162,11 +191,17 @@ class SubmissionOutcome:
 
 @dataclasses.dataclass(frozen=True)
 class SeatStatus:
+    """The whole event's counts, and `free` as the public pool has it: what a person without
+    an invitation code can still get (seats reserved for contingents are not offered)."""
+
     capacity: int
     confirmed: int
     held: int
     waiting: int
     window: WindowState
+    public_free: int | None = None
+    contingents: tuple[pools.PoolUse, ...] = ()
+    public: pools.PoolUse | None = None
 
     @property
     def taken(self) -> int:
@@ -174,6 +209,8 @@ class SeatStatus:
 
     @property
     def free(self) -> int:
+        if self.public_free is not None:
+            return self.public_free
         return max(self.capacity - self.taken, 0)
 
     @property
@@ -196,13 +233,23 @@ def seat_status(event: Event) -> SeatStatus:
     """Counts for pages and the admin summary (a snapshot, not a reservation)."""
     now = timezone.now()
     registrations = Registration.objects.filter(event=event)
+    uses = pools.pool_uses(event, now)
     return SeatStatus(
         capacity=event.capacity,
         confirmed=registrations.filter(status=Status.CONFIRMED).count(),
         held=registrations.live_holds(now).count(),
         waiting=registrations.filter(status=Status.WAITING).count(),
         window=RegistrationSettings.for_event(event).state(now),
+        public_free=uses[pools.PUBLIC].free,
+        contingents=tuple(use for key, use in uses.items() if key is not pools.PUBLIC),
+        public=uses[pools.PUBLIC],
     )
+
+
+def current_hold_hours(seats: SeatStatus) -> int:
+    """How many hours a seat held now would be held: what the sign-up page says."""
+    duration = hold_duration(taken=seats.taken, capacity=seats.capacity)
+    return int(duration.total_seconds() // 3600)
 
 
 def privacy_notice_version() -> str:
@@ -227,13 +274,14 @@ def _free_seats(event: Event, now: datetime.datetime) -> int:
     return event.capacity - taken
 
 
-def _newcomer_may_take_seat(event: Event, now: datetime.datetime) -> bool:
+def _newcomer_may_take_seat(
+    event: Event, now: datetime.datetime, contingent_id: int | None = None
+) -> bool:
     """Under the event lock: whether a person who is not on the waiting list may take a
-    seat now. Only when one is free and nobody waits: the waiting list goes first."""
-    return (
-        _free_seats(event, now) > 0
-        and not Registration.objects.filter(event=event, status=Status.WAITING).exists()
-    )
+    seat now in their pool (a contingent, or the public pool). Only when one is free there
+    and nobody of that pool waits: the waiting list goes first."""
+    uses = pools.pool_uses(event, now)
+    return pools.pool_of(uses, contingent_id).newcomer_may_take_seat
 
 
 def ensure_address_free(*, registration: Registration, email: str) -> None:
@@ -266,7 +314,8 @@ def _settle_locked(
     Returns (expired, promoted)."""
     expired = []
     for registration in Registration.objects.filter(event=event).lapsed(now).order_by("pk"):
-        held_seat = registration.status == Status.HELD
+        held_seat = registration.status in Registration.HOLDING_STATUSES
+        press_review_lapsed = registration.status == Status.AWAITING_APPROVAL
         before = _snapshot(registration)
         registration.status = Status.EXPIRED
         registration.hold_expires_at = None
@@ -274,24 +323,47 @@ def _settle_locked(
         _audit(
             registration, actor=Actor.system("expire-holds"), action="hold_expired", before=before
         )
-        emails.hold_expired(registration, held_seat=held_seat)
+        emails.hold_expired(
+            registration, held_seat=held_seat, press_review_lapsed=press_review_lapsed
+        )
         expired.append(registration)
     return expired, _promote_locked(event, now)
 
 
 def _promote_locked(event: Event, now: datetime.datetime) -> list[Registration]:
+    """Give each pool's free seats to that pool's waiting list, first come first served:
+    the contingents first, then the public pool (which holds the people of released
+    contingents too). Press people whose accreditation is open hold their seat until an
+    organiser decides."""
     promoted = []
-    free = _free_seats(event, now)
-    if free <= 0:
-        return promoted
-    for registration in Registration.objects.filter(event=event).waiting_list()[:free]:
-        before = _snapshot(registration)
-        registration.status = Status.CONFIRMED
-        registration.confirmed_at = now
-        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
-        _audit(registration, actor=Actor.system("waiting-list"), action="promoted", before=before)
-        emails.moved_up(registration)
-        promoted.append(registration)
+    uses = pools.pool_uses(event, now)
+    contingents = {use.contingent.pk: use.contingent for use in uses.values() if use.contingent}
+    contingents.update(
+        {c.pk: c for c in Contingent.objects.filter(event=event, released_at__isnull=False)}
+    )
+    keys = [key for key in uses if key is not pools.PUBLIC] + [pools.PUBLIC]
+    for key in keys:
+        if key is pools.PUBLIC and promoted:
+            uses = pools.pool_uses(event, now)  # the contingents' moves count against the event
+        use = uses[key]
+        if use.free <= 0 or use.waiting == 0:
+            continue
+        for registration in pools.waiting_in_pool(event, key, contingents)[: use.free]:
+            before = _snapshot(registration)
+            if registration.accreditation == Registration.Accreditation.PENDING:
+                registration.status = Status.AWAITING_APPROVAL
+                registration.hold_expires_at = now + press_review_duration()
+                registration.save(update_fields=["status", "hold_expires_at", "updated_at"])
+                emails.accreditation_pending(registration)
+            else:
+                registration.status = Status.CONFIRMED
+                registration.confirmed_at = now
+                registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+                reminders.announce_moved_up(registration, now=now)
+            _audit(
+                registration, actor=Actor.system("waiting-list"), action="promoted", before=before
+            )
+            promoted.append(registration)
     return promoted
 
 
@@ -323,11 +395,52 @@ def check_rate_limit(*, email: str, ip: str | None) -> None:
         raise RateLimited()
 
 
+def check_email_change_limit(*, registration: Registration, new_email: str, ip: str | None):
+    """Count one email change for the registration, the IP and the target address; raise
+    RateLimited above any of the limits."""
+    now = timezone.now()
+    over = _count_hit(f"email:{new_email.strip().lower()}", now) > RATE_LIMIT_PER_EMAIL
+    over = (
+        _count_hit(f"email-change-registration:{registration.pk}", now)
+        > EMAIL_CHANGES_PER_REGISTRATION
+        or over
+    )
+    if ip:
+        over = _count_hit(f"email-change-ip:{ip}", now) > EMAIL_CHANGES_PER_IP or over
+    if over:
+        raise RateLimited()
+
+
 def purge_rate_limit_counters() -> int:
     deleted, _ = RateLimitCounter.objects.filter(
         window_start__lt=timezone.now() - 2 * RATE_LIMIT_WINDOW
     ).delete()
     return deleted
+
+
+# --- held seats per client -------------------------------------------------------------------
+
+
+def client_key(ip: str | None) -> str:
+    """A keyed hash of the client's network (IPv4 address, IPv6 /64); "" when unknown.
+    No address is stored, and without SECRET_KEY the hash reveals none."""
+    if not ip:
+        return ""
+    try:
+        network = client_network(ip)
+    except ValueError:
+        return ""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:client:{network}".encode()).hexdigest()
+
+
+def client_may_hold_another_seat(*, event: Event, client_key: str, now: datetime.datetime) -> bool:
+    """The cap on live holds per client (REGISTRATION_HOLDS_PER_CLIENT), so one client
+    cannot block the seats of everyone else with unconfirmed sign-ups. Call under the
+    event lock, like every seat count."""
+    if not client_key:
+        return True
+    held = Registration.objects.filter(event=event, client_key=client_key).live_holds(now).count()
+    return held < settings.REGISTRATION_HOLDS_PER_CLIENT
 
 
 # --- sign-up and confirmation ----------------------------------------------------------------
@@ -343,6 +456,7 @@ def submit_registration(
     address that is already registered gets its link again instead."""
     email = data["email"].strip()
     check_rate_limit(email=email, ip=ip)
+    code = _invitation_code(event, data.get("invitation_code", ""), ip=ip)
     with transaction.atomic():
         event = _lock_event(event.pk)
         if not RegistrationSettings.for_event(event).is_open():
@@ -355,15 +469,33 @@ def submit_registration(
             _send_link_again(existing)
             return SubmissionOutcome(SubmissionKind.ALREADY_REGISTERED, existing)
 
-        holds_seat = _newcomer_may_take_seat(event, now)
+        if code is not None:
+            _ensure_code_usable_locked(code, now)
+        contingent = pools.pool_for_newcomer(
+            event=event, category=data.get("category", ""), code=code
+        )
+        is_press = data.get("category") == Registration.Category.PRESS
+        free = _free_seats(event, now)
+        seat_free = _newcomer_may_take_seat(event, now, contingent.pk if contingent else None)
+        key = client_key(ip)
+        holds_seat = seat_free and client_may_hold_another_seat(
+            event=event, client_key=key, now=now
+        )
         registration = Registration(
             event=event,
             email=email,
             language=language,
             status=Status.HELD if holds_seat else Status.UNCONFIRMED,
-            hold_expires_at=now + hold_duration(),
+            client_key=key if holds_seat else "",
+            hold_expires_at=now
+            + hold_duration(taken=event.capacity - free, capacity=event.capacity),
             privacy_consent_version=privacy_notice_version(),
             privacy_consented_at=now,
+            contingent=contingent,
+            invitation_code=code,
+            media_outlet=data.get("media_outlet", "") if is_press else "",
+            press_document=data.get("press_document") if is_press else None,
+            accreditation=Registration.Accreditation.PENDING if is_press else "",
             **{field: data[field] for field in DETAIL_FIELDS if field in data},
         )
         _save_new(registration)
@@ -373,7 +505,7 @@ def submit_registration(
             action="created",
             before={field: None for field in STATE_FIELDS},
         )
-        emails.confirm_address(registration)
+        emails.confirm_address(registration, seat_on_confirmation=seat_free and not holds_seat)
         return SubmissionOutcome(SubmissionKind(registration.status), registration)
 
 
@@ -410,11 +542,17 @@ def confirm_email(*, token: str) -> Registration:
             before = _snapshot(registration)
             registration.email_confirmed_at = now
             registration.hold_expires_at = None
+            registration.client_key = ""
             seat_free = (
                 registration.status == Status.HELD  # a live hold is a seat already counted
-                or _newcomer_may_take_seat(event, now)
+                or _newcomer_may_take_seat(event, now, registration.contingent_id)
             )
-            if seat_free:
+            if seat_free and registration.accreditation == Registration.Accreditation.PENDING:
+                registration.status = Status.AWAITING_APPROVAL
+                registration.hold_expires_at = now + press_review_duration()
+                registration.save()
+                emails.accreditation_pending(registration)
+            elif seat_free:
                 registration.status = Status.CONFIRMED
                 registration.confirmed_at = now
                 registration.save()
@@ -550,11 +688,13 @@ def update_details(*, registration: Registration, data: dict) -> Registration:
     return current
 
 
-def request_email_change(*, registration: Registration, new_email: str) -> None:
+def request_email_change(
+    *, registration: Registration, new_email: str, ip: str | None = None
+) -> None:
     """Send a link to the new address; the address changes only when it is followed.
     Always answers the same, so it never reveals whether the new address is registered."""
     new_email = new_email.strip()
-    check_rate_limit(email=new_email, ip=None)
+    check_email_change_limit(registration=registration, new_email=new_email, ip=ip)
     with transaction.atomic():
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         if not current.is_active:
@@ -621,7 +761,11 @@ def resend_link(*, email: str, ip: str | None = None) -> None:
 
 def _send_link_again(registration: Registration) -> None:
     if registration.awaits_email_confirmation:
-        emails.confirm_address(registration, again=True)
+        seat_on_confirmation = False
+        if registration.status == Status.UNCONFIRMED:
+            seats = seat_status(registration.event)
+            seat_on_confirmation = seats.free > 0 and seats.waiting == 0
+        emails.confirm_address(registration, again=True, seat_on_confirmation=seat_on_confirmation)
     else:
         emails.your_link(registration)
 
@@ -663,11 +807,11 @@ def confirm_from_waiting_list_by_hand(
         if current.status != Status.WAITING:
             raise NotPossible(_("Diese Person steht nicht auf der Warteliste."))
         new_capacity = None
-        free = _free_seats(event, now)
+        free = pools.pool_of(pools.pool_uses(event, now), current.contingent_id).free
         if free <= 0:
             if not add_seat:
                 raise NoSeatFree()
-            new_capacity = event.capacity - free + 1
+            new_capacity = event.capacity - min(_free_seats(event, now), 0) + 1
             event.capacity = new_capacity
             event.save(update_fields=["capacity"])
         before = _snapshot(current)
@@ -681,7 +825,7 @@ def confirm_from_waiting_list_by_hand(
             before=before,
             note=_("mit einem zusätzlichen Platz") if new_capacity is not None else "",
         )
-        emails.moved_up(current)
+        reminders.announce_moved_up(current, now=now)
     return current, new_capacity
 
 
@@ -770,3 +914,144 @@ def change_details_by_organiser(
         )
         emails.changed(current, old_email=old_email if email_changed else None)
     return changed
+
+
+# --- invitation codes, contingents and press accreditation ----------------------------------
+
+
+def _invitation_code(event: Event, text: str, *, ip: str | None) -> InvitationCode | None:
+    """The code a person typed, or None without one. Before the seat lock, so that a wrong
+    try is counted in a committed step of its own (rate limit per client) and refused at
+    once; whether the code is still usable is decided under the lock."""
+    text = normalise_entry_code(text)
+    if not text:
+        return None
+    code = (
+        InvitationCode.objects.filter(code=text, contingent__event=event)
+        .select_related("contingent")
+        .first()
+    )
+    if code is None:
+        key = f"invitation-code:{ip or 'unknown'}"
+        if _count_hit(key, timezone.now()) > settings.INVITATION_CODE_TRIES_PER_HOUR:
+            raise RateLimited()
+        raise InvitationCodeRefused()
+    return code
+
+
+def _ensure_code_usable_locked(code: InvitationCode, now: datetime.datetime) -> None:
+    if code.is_expired(now):
+        raise InvitationCodeExpired()
+    used = code.registrations.filter(status__in=Registration.ACTIVE_STATUSES).count()
+    if used >= code.max_uses:
+        raise InvitationCodeUsedUp()
+
+
+def save_contingent(*, contingent: Contingent) -> list[Registration]:
+    """Create, enlarge or shrink a contingent. Shrinking never takes a seat from anybody
+    (pools.py); seats it frees or adds go to the waiting lists at once."""
+    with transaction.atomic():
+        event = _lock_event(contingent.event_id)
+        contingent.save()
+        _expired, promoted = _settle_locked(event, timezone.now())
+        return promoted
+
+
+def release_contingent(*, contingent: Contingent) -> list[Registration]:
+    """Give a contingent's unused seats to the public pool; its waiting list joins the public
+    one in the order of confirmation. Returns who moved up."""
+    with transaction.atomic():
+        event = _lock_event(contingent.event_id)
+        current = Contingent.objects.get(pk=contingent.pk)
+        if current.released_at is None:
+            current.released_at = timezone.now()
+            current.save(update_fields=["released_at"])
+        contingent.released_at = current.released_at
+        _expired, promoted = _settle_locked(event, timezone.now())
+        return promoted
+
+
+def release_due_contingents() -> int:
+    """Periodic job: release the contingents whose release date has come."""
+    due = list(Contingent.objects.due_for_release())
+    for contingent in due:
+        release_contingent(contingent=contingent)
+    return len(due)
+
+
+def send_invitations(*, codes) -> tuple[int, int]:
+    """Queue the personal invitation of each code that has an address; returns (sent,
+    skipped)."""
+    sent = skipped = 0
+    with transaction.atomic():
+        for code in codes.select_related("contingent__event"):
+            if not code.recipient_email:
+                skipped += 1
+                continue
+            emails.invitation(code)
+            code.invited_at = timezone.now()
+            code.save(update_fields=["invited_at"])
+            sent += 1
+    return sent, skipped
+
+
+class NotAwaitingApproval(NotPossible):
+    default_message = _("Die Akkreditierung dieser Anmeldung wird gerade nicht geprüft.")
+
+
+def approve_accreditation(
+    *, registration: Registration, actor: Actor | None = None
+) -> Registration:
+    """An organiser confirms a press accreditation: the held seat becomes a confirmed one
+    and the person gets the confirmation with the entry code."""
+    with transaction.atomic():
+        _lock_event(registration.event_id)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status != Status.AWAITING_APPROVAL:
+            raise NotAwaitingApproval()
+        before = _snapshot(current, fields=[*STATE_FIELDS, "accreditation"])
+        now = timezone.now()
+        current.status = Status.CONFIRMED
+        current.confirmed_at = now
+        current.hold_expires_at = None
+        current.accreditation = Registration.Accreditation.APPROVED
+        current.save()
+        _audit(
+            current,
+            actor=actor or Actor.organiser(None),
+            action="accreditation_approved",
+            before=before,
+            fields=[*STATE_FIELDS, "accreditation"],
+        )
+        emails.accreditation_approved(current)
+    return current
+
+
+def decline_accreditation(
+    *, registration: Registration, actor: Actor | None = None
+) -> Registration:
+    """An organiser declines a press accreditation: the registration ends, the press seat
+    goes to the next person waiting for one."""
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status != Status.AWAITING_APPROVAL:
+            raise NotAwaitingApproval()
+        before = _snapshot(current, fields=[*STATE_FIELDS, "accreditation"])
+        now = timezone.now()
+        current.status = Status.CANCELLED
+        current.cancelled_at = now
+        current.cancelled_by = Registration.CancelledBy.ORGANISER
+        current.hold_expires_at = None
+        current.accreditation = Registration.Accreditation.DECLINED
+        current.save()
+        _audit(
+            current,
+            actor=actor or Actor.organiser(None),
+            action="accreditation_declined",
+            before=before,
+            fields=[*STATE_FIELDS, "accreditation"],
+        )
+        emails.accreditation_declined(current)
+        _settle_locked(event, now)
+    return current

@@ -20,6 +20,11 @@ urlpatterns = [
         name="personal_data",
     ),
     path(
+        "anmeldung/verwalten/<str:token>/teilnahmebescheinigung.pdf",
+        views.certificate,
+        name="certificate",
+    ),
+    path(
         "anmeldung/email-bestaetigen/<str:token>/",
         views.confirm_email_change,
         name="confirm_email_change",

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import functools
 
-from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from eventsite.client_address import client_ip
 from programme.models import Event
-from registration import access, services
+from registration import access, certificates, services
 from registration.forms import DetailsForm, EmailChangeForm, LostLinkForm, RegistrationForm
 from registration.models import Registration, RegistrationSettings, TokenPurpose
 
@@ -40,15 +40,6 @@ def _current_event() -> Event:
     if event is None:
         raise Http404("No event has been loaded yet.")
     return event
-
-
-def client_ip(request) -> str | None:
-    """The visitor's address; behind the proxy (BEHIND_PROXY) the one it appended last."""
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            return forwarded.split(",")[-1].strip()[:64]
-    return request.META.get("REMOTE_ADDR")
 
 
 def status_of(error: services.RegistrationError) -> int:
@@ -101,7 +92,11 @@ def registration_form(request):
         window = RegistrationSettings.for_event(event)
         return render(request, "registration/closed.html", {"seats": seats, "window": window})
 
-    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, request.FILES)
+    else:
+        # The link of a personal invitation fills the code in (?code=...).
+        form = RegistrationForm(initial={"invitation_code": request.GET.get("code", "")[:40]})
     if request.method == "POST" and form.is_valid():
         if form.is_bot:
             # Pretend success so a bot learns nothing; nothing is stored or sent.
@@ -113,13 +108,23 @@ def registration_form(request):
                 language=request.LANGUAGE_CODE,
                 ip=client_ip(request),
             )
+        except services.InvitationCodeRefused as error:
+            # Shown at the field, with everything else the person typed kept.
+            form.add_error("invitation_code", error.message)
         except services.RegistrationError as error:
             return problem(request, error)
-        return redirect("registration:thanks")
+        else:
+            return redirect("registration:thanks")
+    has_code = bool(form["invitation_code"].value())
     return render(
         request,
         "registration/form.html",
-        {"form": form, "seats": seats, "hold_hours": settings.REGISTRATION_HOLD_HOURS},
+        {
+            "form": form,
+            "seats": seats,
+            "has_code": has_code,
+            "hold_hours": services.current_hold_hours(seats),
+        },
         status=400 if form.is_bound else 200,
     )
 
@@ -172,6 +177,7 @@ def manage(request, registration, token):
             "registration": registration,
             "token": token,
             "position": registration.waiting_position(),
+            "certificate_available": certificates.available(registration),
             "email_form": EmailChangeForm(),
         },
     )
@@ -225,7 +231,9 @@ def change_email(request, registration, token):
     if request.method == "POST" and form.is_valid():
         try:
             services.request_email_change(
-                registration=registration, new_email=form.cleaned_data["new_email"]
+                registration=registration,
+                new_email=form.cleaned_data["new_email"],
+                ip=client_ip(request),
             )
         except services.NotPossible as error:
             form.add_error("new_email", error.message)
@@ -268,6 +276,26 @@ def cancel(request, registration, token):
     return render(
         request, "registration/cancel.html", {"registration": registration, "token": token}
     )
+
+
+@private_page
+@require_http_methods(["GET", "HEAD"])
+@_with_registration
+def certificate(request, registration, token):
+    try:
+        content = certificates.pdf(registration)
+    except certificates.CertificateNotAvailable as error:
+        return render(
+            request,
+            "registration/problem.html",
+            {"message": error.message, "title": None, "offer_lost_link": False},
+            status=404,
+        )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{certificates.filename(registration)}"'
+    )
+    return response
 
 
 @private_page

@@ -20,6 +20,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _isolated_media_and_mail(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
     # Django's send_mail goes straight to mail.outbox in tests; the outbox delivers
     # there too (deliver_outbox()), unless a test points it at the smtp_server.

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('mail', '0003_generic_about'),
         ('programme', '0004_session_no_overlap_on_postgresql'),
-        ('registration', '0004_registration_anonymised_at'),
+        ('registration', '0008_registration_anonymised_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

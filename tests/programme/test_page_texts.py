@@ -7,14 +7,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from programme.models import Page
-from programme.pages import fill_in, page_values
-from programme.seed_pages import (
-    PAGES,
-    SUPERSEDED_DEFAULTS,
-    fingerprint,
-    has_open_placeholders,
-    seed_pages,
-)
+from programme.pages import fill_in, has_open_placeholders, page_values
+from programme.seed_pages import PAGES, SUPERSEDED_DEFAULTS, fingerprint, seed_pages
 
 
 def text_of(client, path: str) -> str:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registration', '0003_door_check_in'),
+        ('registration', '0007_registration_certificate'),
     ]
 
     operations = [
