@@ -52,6 +52,8 @@ PERSONAL_FIELDS = (
     "accessibility_needs",
     "participant_list_consent",
     "pending_email",
+    "media_outlet",
+    "client_key",
 )
 # Emails still on their way: a registration waits with its anonymisation until they left.
 UNDELIVERED_EMAIL_STATUSES = ["queued", "sending"]
@@ -75,6 +77,7 @@ def anonymise(*, registration: Registration, actor: Actor, reason: str = "") -> 
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         if current.anonymised_at is not None:
             return current
+        registration_email = current.email
         for field in PERSONAL_FIELDS:
             default = Registration._meta.get_field(field).get_default()
             setattr(current, field, default if default is not None else "")
@@ -88,6 +91,13 @@ def anonymise(*, registration: Registration, actor: Actor, reason: str = "") -> 
         current.email_change_token_hash = None
         current.email_change_requested_at = None
         current.anonymised_at = timezone.now()
+        if current.press_document:
+            current.press_document.delete(save=False)  # the file in storage, then the name
+        current.press_document = ""
+        code = current.invitation_code
+        if code is not None and code.recipient_email.lower() == registration_email.lower():
+            # A personal invitation names the same person.
+            type(code).objects.filter(pk=code.pk).update(recipient_name="", recipient_email="")
         current.save()  # save() derives the new token hashes
         current.emails.all().delete()  # bodies, recipients, attachments, delivery attempts
         audit.scrub(current, fields=PERSONAL_FIELDS)
