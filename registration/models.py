@@ -557,6 +557,23 @@ class Registration(models.Model):
     def awaits_email_confirmation(self) -> bool:
         return self.status in (self.Status.HELD, self.Status.UNCONFIRMED)
 
+    def email_still_matches(self, template: str) -> bool:
+        """Whether an email of this registration (its template name) still fits its state:
+        a "please confirm your address" mail after confirmation does not. The outbox asks
+        before resending (an email it does not know about always matches)."""
+        Status = self.Status
+        fits = {
+            "registration/confirm_address": self.status in (Status.HELD, Status.UNCONFIRMED),
+            "registration/confirmed": self.status == Status.CONFIRMED,
+            "registration/moved_up": self.status == Status.CONFIRMED,
+            "registration/waitlisted": self.status == Status.WAITING,
+            "registration/cancelled": self.status == Status.CANCELLED,
+            "registration/hold_expired": self.status == Status.EXPIRED,
+            "registration/confirm_new_address": bool(self.pending_email),
+            "registration/your_link": self.is_active,
+        }
+        return fits.get(template, True) and self.anonymised_at is None
+
     # --- link secrets -------------------------------------------------------------------
     def manage_token(self) -> str:
         return derive_token(TokenPurpose.MANAGE, self.manage_token_nonce)

@@ -321,3 +321,36 @@ def test_management_command_anonymises_what_is_due(event, confirmed_registration
     assert "1 registrations anonymised." in out.getvalue()
     registration.refresh_from_db()
     assert registration.anonymised_at is not None
+
+
+def test_resending_an_email_that_no_longer_fits_warns_first(admin_client, event, register):
+    registration = register("passt@example.org")
+    confirm_mail = registration.emails.get(template="registration/confirm_address")
+    services.confirm_email(token=registration.confirm_token())
+    outbox_list = reverse("admin:mail_outgoingemail_changelist")
+    before = OutgoingEmail.objects.count()
+
+    warning = admin_client.post(
+        outbox_list, {"action": "resend", "_selected_action": [confirm_mail.pk]}
+    )
+
+    assert "passt nicht mehr zum heutigen Stand" in warning.content.decode()
+    assert OutgoingEmail.objects.count() == before
+    admin_client.post(
+        outbox_list,
+        {"action": "resend", "_selected_action": [confirm_mail.pk], "resend_stale": "yes"},
+    )
+    assert OutgoingEmail.objects.count() == before + 1
+
+
+def test_resending_an_email_that_still_fits_needs_no_warning(admin_client, event, register):
+    registration = register("passt2@example.org")
+    confirm_mail = registration.emails.get(template="registration/confirm_address")
+    before = OutgoingEmail.objects.count()
+
+    admin_client.post(
+        reverse("admin:mail_outgoingemail_changelist"),
+        {"action": "resend", "_selected_action": [confirm_mail.pk]},
+    )
+
+    assert OutgoingEmail.objects.count() == before + 1
