@@ -89,5 +89,5 @@ def test_dashboard_chart_has_a_text_alternative_and_a_table(site, office):
     page.goto(site.url("/admin/registration/registration/dashboard/"))
     chart = page.locator("svg.day-chart")
     assert chart.get_attribute("role") == "img"
-    assert "Anmeldungen pro Tag" in page.locator("#day-chart-title").inner_text()
+    assert "Anmeldungen pro Tag" in page.locator("#day-chart-title").text_content()
     assert page.locator("table.dashboard-table caption").first.is_visible()
