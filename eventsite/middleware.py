@@ -10,6 +10,7 @@ templates need none.
 
 import logging
 import secrets
+import time
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
@@ -96,6 +97,9 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+STAFF_SEEN_KEY = "_staff_seen_at"
+
+
 class StaffSessionExpiryMiddleware:
     """Staff sessions end after STAFF_SESSION_IDLE_HOURS without a request (a working
     day): every request of a staff member moves the end on. Other sessions keep
@@ -110,7 +114,11 @@ class StaffSessionExpiryMiddleware:
         has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
         user = getattr(request, "user", None) if has_session else None
         if user is not None and user.is_authenticated and user.is_staff:
-            request.session.set_expiry(settings.STAFF_SESSION_IDLE_HOURS * 3600)
+            # Moving the end on is a session write: at most once a minute, not per request.
+            now = int(time.time())
+            if now - request.session.get(STAFF_SEEN_KEY, 0) >= 60:
+                request.session[STAFF_SEEN_KEY] = now
+                request.session.set_expiry(settings.STAFF_SESSION_IDLE_HOURS * 3600)
         return self.get_response(request)
 
 

@@ -36,5 +36,7 @@ urlpatterns = [
     path("checkin/<int:pk>/rueckgaengig/", checkin_views.undo, name="checkin_undo"),
     path("checkin/gaesteliste.json", checkin_views.snapshot, name="checkin_snapshot"),
     path("checkin/senden/", checkin_views.sync, name="checkin_sync"),
+    path("checkin/neu/", checkin_views.walk_in, name="checkin_walk_in"),
+    path("checkin/neu/<int:pk>/", checkin_views.walk_in_done, name="checkin_walk_in_done"),
     path("checkin/abmelden/", checkin_views.door_logout, name="checkin_logout"),
 ]

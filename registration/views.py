@@ -84,14 +84,6 @@ def _manage_redirect(token: str):
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration_form(request):
     event = _current_event()
-    seats = services.seat_status(event)
-    if not seats.is_open:
-        error = services.RegistrationClosed()
-        if request.method == "POST":
-            return problem(request, error)
-        window = RegistrationSettings.for_event(event)
-        return render(request, "registration/closed.html", {"seats": seats, "window": window})
-
     if request.method == "POST":
         form = RegistrationForm(request.POST, request.FILES)
     else:
@@ -101,6 +93,8 @@ def registration_form(request):
         if form.is_bot:
             # Pretend success so a bot learns nothing; nothing is stored or sent.
             return redirect("registration:thanks")
+        # The service checks the registration window itself: no seat count here, a
+        # sign-up rush is all POSTs.
         try:
             services.submit_registration(
                 event=event,
@@ -115,6 +109,14 @@ def registration_form(request):
             return problem(request, error)
         else:
             return redirect("registration:thanks")
+
+    seats = services.seat_status(event)
+    if not seats.is_open:
+        error = services.RegistrationClosed()
+        if request.method == "POST":
+            return problem(request, error)
+        window = RegistrationSettings.for_event(event)
+        return render(request, "registration/closed.html", {"seats": seats, "window": window})
     has_code = bool(form["invitation_code"].value())
     return render(
         request,
