@@ -67,9 +67,9 @@ def known_house(event, register, confirmed_registration):
         ),
     ]
     register("held@example.org", category="science")
-    cancelled = confirmed_registration("x@example.org", category="press")
+    cancelled = confirmed_registration("x@example.org", category="business")
     services.cancel(registration=cancelled)
-    confirmed_registration("w0@example.org", category="press")  # takes the 5th seat
+    confirmed_registration("w0@example.org", category="business")  # takes the 5th seat
     services.set_capacity(event=event, capacity=5)
     waiting = [
         confirmed_registration("w1@example.org", category="science"),
@@ -123,7 +123,7 @@ def test_figures_match_the_seeded_database(admin_client, event, known_house):
     }
     html = response.content.decode()
     assert re.search(r'data-category="model_municipality">2<', html)
-    assert re.search(r'data-category="press">1<', html)  # the cancelled one does not count
+    assert re.search(r'data-category="business">1<', html)  # the cancelled one does not count
     assert re.search(r'data-municipality="dueren">2<', html)
     # Per day: the three back-dated registrations, then the rest today.
     today = timezone.localdate()

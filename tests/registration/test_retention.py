@@ -77,7 +77,11 @@ def life_of(admin_client, admin_user, register):
         registration=registration, data={"position": "Referatsleitung Quxwesen II"}
     )
     services.request_email_change(registration=registration, new_email=NEW_EMAIL)
-    admin_client.post(CHANGELIST, {"action": "export_csv", "_selected_action": [registration.pk]})
+    export = admin_client.post(
+        CHANGELIST, {"action": "export_csv", "_selected_action": [registration.pk]}
+    )
+    # Read to the end: the test client then closes the streamed file.
+    assert b"Zwiebelmeyer" in b"".join(export.streaming_content)
     LogEntry.objects.log_actions(
         user_id=admin_user.pk,
         queryset=[registration],
