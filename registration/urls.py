@@ -20,6 +20,12 @@ urlpatterns = [
         name="personal_data",
     ),
     path(
+        "anmeldung/verwalten/<str:token>/teilnehmende/",
+        views.participant_list,
+        name="participant_list",
+    ),
+    path("teilnehmende/", views.participant_list_for_staff, name="participant_list_staff"),
+    path(
         "anmeldung/verwalten/<str:token>/teilnahmebescheinigung.pdf",
         views.certificate,
         name="certificate",

@@ -18,7 +18,9 @@ def attended_guest(site, django_user_model):
 
     event = Event.objects.current()
     registration = services.submit_registration(
-        event=event, data={**VALID, "email": "guest@example.org"}, language="de"
+        event=event,
+        data={**VALID, "email": "guest@example.org", "participant_list_consent": True},
+        language="de",
     ).registration
     registration = services.confirm_email(token=registration.confirm_token())
     door = django_user_model.objects.create_user("door", password="ein-langes-passwort-2016")
@@ -38,6 +40,10 @@ def test_self_service_with_certificate_and_cancel_page_are_accessible(
 
     page.goto(site.url(f"{LANGUAGES[language]}/anmeldung/verwalten/{token}/stornieren/"))
     assert_no_axe_violations(page, f"cancel confirmation ({language})")
+
+    page.goto(site.url(f"{LANGUAGES[language]}/anmeldung/verwalten/{token}/teilnehmende/"))
+    assert page.locator("table caption").is_visible()
+    assert_no_axe_violations(page, f"participant list ({language})")
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
