@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from outbox.models import DeliveryAttempt, OutgoingEmail
 from programme.models import Event
-from registration.models import Registration, RegistrationSettings
+from registration import pools
+from registration.models import Contingent, Registration, RegistrationSettings
 
 Status = Registration.Status
 
@@ -167,4 +168,14 @@ def figures(event: Event) -> dict:
         "chart_height": CHART_HEIGHT,
         "chart_max": max((count for _day, count in per_day), default=0),
         "emails": _email_counts(),
+        "contingents": _contingent_uses(event, now),
     }
+
+
+def _contingent_uses(event: Event, now: datetime.datetime) -> list:
+    """Each contingent's seats, taken, free and waiting, then the public pool; nothing (and
+    one query) when the event has no contingents."""
+    if not Contingent.objects.filter(event=event).exists():
+        return []
+    uses = pools.pool_uses(event, now)
+    return [use for key, use in uses.items() if key is not pools.PUBLIC] + [uses[pools.PUBLIC]]

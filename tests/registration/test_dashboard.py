@@ -183,3 +183,20 @@ def test_query_count_is_the_same_at_10_and_10000_registrations(admin_client, eve
     assert at_ten_thousand <= 14
     html = admin_client.get(DASHBOARD).content.decode()
     assert '<dd data-figure="confirmed">10000</dd>' in html
+
+
+def test_contingents_each_show_their_use(admin_client, event, confirmed_registration):
+    from registration.models import Contingent, InvitationCode
+
+    ministry = Contingent.objects.create(event=event, name="BMI", seats=10)
+    code = InvitationCode.objects.create(contingent=ministry, max_uses=5)
+    confirmed_registration("bmi1@example.org", invitation_code=code.code)
+    confirmed_registration("bmi2@example.org", invitation_code=code.code)
+    confirmed_registration("public@example.org")
+
+    html = admin_client.get(DASHBOARD).content.decode()
+
+    rows = html.split('id="contingent-figures"')[1].split("</table>")[0]
+    assert '<th scope="row">BMI</th><td>10</td><td>2</td><td>8</td><td>0</td>' in rows
+    free_public = event.capacity - 10 - 1
+    assert f"<td>{event.capacity - 10}</td><td>1</td><td>{free_public}</td><td>0</td>" in rows
