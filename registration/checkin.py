@@ -25,6 +25,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+import audit
+from audit import Actor
 from programme.models import Event
 from registration.models import (
     ENTRY_CODE_LENGTH,
@@ -207,6 +209,17 @@ def _accepted_time(at: datetime.datetime | None, now: datetime.datetime) -> date
     return at
 
 
+def _audit_check_in(guest, by, action: str, *, old, new) -> None:
+    # The conditional UPDATEs bypass model signals; the trail is written here, in the
+    # same transaction, so it records exactly the check-ins that happened.
+    audit.record(
+        guest,
+        actor=Actor.organiser(by, via="check-in"),
+        action=action,
+        changes={"checked_in_at": (old, new)},
+    )
+
+
 def check_in(
     *,
     event: Event,
@@ -242,6 +255,7 @@ def check_in(
             checked_in_at=at, checked_in_by=by, updated_at=now
         ):
             outcome = Outcome.CHECKED_IN
+            _audit_check_in(guest, by, "checked_in", old=None, new=at)
         else:
             current = rows.select_for_update().get()
             if current.status != Status.CONFIRMED:
@@ -251,6 +265,7 @@ def check_in(
                 other_time = current.checked_in_at
                 rows.update(checked_in_at=at, checked_in_by=by, updated_at=now)
                 outcome = Outcome.EARLIER_KEPT
+                _audit_check_in(guest, by, "check_in_time_corrected", old=other_time, new=at)
             else:
                 outcome = Outcome.ALREADY_CHECKED_IN
         if record is None:
@@ -272,10 +287,15 @@ def undo_check_in(*, event: Event, registration_id: int, by) -> CheckInResult:
     """Take back a check-in made by mistake (the wrong row tapped)."""
     guest = _guest(event, registration_id)
     with transaction.atomic():
+        before = (
+            Registration.objects.filter(pk=guest.pk).values_list("checked_in_at", flat=True).first()
+        )
         undone = Registration.objects.filter(pk=guest.pk, checked_in_at__isnull=False).update(
             checked_in_at=None, checked_in_by=None, updated_at=timezone.now()
         )
         outcome = Outcome.UNDONE if undone else Outcome.NOT_CHECKED_IN
+        if undone:
+            _audit_check_in(guest, by, "check_in_undone", old=before, new=None)
         CheckIn.objects.create(
             registration=guest,
             action=CheckIn.Action.UNDO,

@@ -287,3 +287,17 @@ def test_english_door(door, event, guest):
     page = door.get("/en/checkin/").content.decode()
     assert "Checked in at " in page
     assert "Checked in at" in page.split("door-texts")[1]
+
+
+def test_check_in_and_undo_are_in_the_audit_trail(event, guest, door_user):
+    from audit.models import AuditEntry
+
+    checkin.check_in(event=event, registration_id=guest.pk, by=door_user)
+    checkin.check_in(event=event, registration_id=guest.pk, by=door_user)  # already in
+    checkin.undo_check_in(event=event, registration_id=guest.pk, by=door_user)
+
+    entries = AuditEntry.objects.filter(object_id=guest.pk, via="check-in").order_by("pk")
+    assert [e.action for e in entries] == ["checked_in", "check_in_undone"]
+    assert all(e.actor_user == door_user for e in entries)
+    assert entries[0].changes["checked_in_at"]["old"] is None
+    assert entries[1].changes["checked_in_at"]["new"] is None
