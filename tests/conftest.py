@@ -20,6 +20,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _isolated_media_and_mail(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
     # Django's send_mail goes straight to mail.outbox in tests; the outbox delivers
     # there too (deliver_outbox()), unless a test points it at the smtp_server.
@@ -141,3 +142,15 @@ def smtp_server(settings):
         yield controller
     finally:
         controller.stop()
+
+
+def verified_superuser(django_user_model, email: str, password: str):
+    """An organiser as `make organiser` creates one, with the address already confirmed
+    (the account login asks for a confirmed address; see docs/speakers.md)."""
+    from allauth.account.models import EmailAddress
+
+    user = django_user_model.objects.create_superuser(
+        username=email.split("@")[0], email=email, password=password
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
