@@ -81,9 +81,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from outbox import deliver_outbox, queue_email
+    from outbox.models import OutgoingEmail
     from programme.seed import load_event
-    from registration.mail import deliver_outbox, queue_email
-    from registration.mail.models import OutgoingEmail
 
     call_command("migrate", verbosity=0)
     load_event()

@@ -34,7 +34,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return subject
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        from registration.mail import queue_email
+        from outbox import queue_email
 
         try:
             template = ACCOUNT_EMAILS[template_prefix]
@@ -53,7 +53,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 "speaker": speaker,
             },
             language=translation.get_language() or settings.LANGUAGE_CODE,
-            speaker=speaker,
+            about=speaker or user,
         )
 
     def get_login_redirect_url(self, request) -> str:

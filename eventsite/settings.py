@@ -6,6 +6,7 @@ DEBUG off, SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, SITE_URL and the SMTP settin
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -62,7 +63,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "programme",
     "registration",
-    "registration.mail",
+    "outbox",
     "speakers",
 ]
 
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "eventsite.middleware.UnreadableRequestBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -226,15 +228,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
-# Every email goes through the outbox (registration/mail, docs/email.md): Django's own
+# Every email goes through the outbox (outbox/, docs/email.md): Django's own
 # send_mail (allauth, password reset) stores the message, the worker delivers it through
 # EMAIL_DELIVERY_BACKEND.
-EMAIL_BACKEND = "registration.mail.backends.OutboxBackend"
+EMAIL_BACKEND = "outbox.backends.OutboxBackend"
 EMAIL_DELIVERY_BACKEND = os.environ.get(
     "EMAIL_DELIVERY_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "registration.mail.backends.EmlFileBackend",
+    else "outbox.backends.EmlFileBackend",
 )
 # A worker that has not finished a message within this time is presumed dead: another
 # worker takes the message over. Keep it well above EMAIL_TIMEOUT.
@@ -249,6 +251,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "E-Government-Modellkommunen <veranstaltung@example.org>"
 )
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# What every email knows about the site (the event), supplied by the programme so that
+# the outbox imports no domain app (outbox/services.py: site_context).
+OUTBOX_SITE_CONTEXT = "programme.emails.outbox_site_context"
 # Replies to automatic emails go to the organisers.
 ORGANISER_EMAIL = os.environ.get("ORGANISER_EMAIL", "veranstaltung@example.org")
 
@@ -260,6 +265,34 @@ REGISTRATION_HOLD_HOURS = int(os.environ.get("REGISTRATION_HOLD_HOURS", "24"))
 RETENTION_DAYS_AFTER_EVENT = int(os.environ.get("RETENTION_DAYS_AFTER_EVENT", "90"))
 if RETENTION_DAYS_AFTER_EVENT < 0:
     raise ImproperlyConfigured("RETENTION_DAYS_AFTER_EVENT must be 0 or more days.")
+
+# --- Periodic jobs ----------------------------------------------------------------
+# Run by `manage.py worker` (outbox/periodic.py), each once per interval across all
+# workers. Apps add their jobs here by dotted path, so the outbox imports none of them.
+PERIODIC_JOBS = [
+    {
+        "name": "delete-old-emails",
+        "run": "outbox.retention.delete_old_emails",
+        "every": timedelta(hours=1),
+    },
+    # Release seats whose hold ran out and move the waiting list up (also after the
+    # capacity was raised in the event admin).
+    {
+        "name": "expire-holds",
+        "run": "registration.services.expire_holds",
+        "every": timedelta(minutes=1),
+    },
+    {
+        "name": "delete-registrations-after-retention",
+        "run": "registration.services.delete_expired_personal_data",
+        "every": timedelta(hours=6),
+    },
+    {
+        "name": "purge-rate-limit-counters",
+        "run": "registration.services.purge_rate_limit_counters",
+        "every": timedelta(hours=1),
+    },
+]
 
 # --- Security -------------------------------------------------------------------
 # HTTPS-only settings follow the scheme of SITE_URL, so a local http run works and a

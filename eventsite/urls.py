@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "programme.views.bad_request"
 handler404 = "programme.views.page_not_found"
 handler500 = "programme.views.server_error"
 

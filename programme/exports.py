@@ -11,7 +11,7 @@ import datetime
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import icalendar
 from django.conf import settings
@@ -31,7 +31,8 @@ def site_host() -> str:
 
 
 def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+    """The public URL of a site path; a URL that already is absolute (file storage) stays."""
+    return urljoin(settings.SITE_URL, path)
 
 
 def session_uid(session: Session) -> str:
@@ -107,8 +108,14 @@ def calendar(sessions: Sequence[Session], event: Event) -> bytes:
 # --- frab -------------------------------------------------------------------------
 
 
-def _conference_acronym(event: Event) -> str:
-    return f"{slugify(event.short_title_de.split('–')[0])}-{event.date.year}"
+def conference_acronym(event: Event) -> str:
+    """ "e_government_modellkommunen_2016": the words of the German short title and the year.
+
+    The c3voc schema allows a hyphen only as the first character or before a year and a
+    word (`^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$`), so words are joined by
+    underscores."""
+    words = slugify(event.short_title_de.split("–")[0]).replace("-", "_")
+    return f"{words}_{event.date.year}"
 
 
 def _version(sessions: Sequence[Session]) -> str:
@@ -137,16 +144,21 @@ def frab_schedule(sessions: Sequence[Session], event: Event) -> dict:
             rooms.append(_room_name(session))
 
     def person(link) -> dict:
+        # The pretalx shape (`name`), not frab's (`public_name` with `id`): the schema
+        # wants a person to match exactly one of the two (`oneOf`).
         speaker = link.speaker
-        return {
+        data = {
             "id": speaker.pk,
             "guid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"speaker-{speaker.pk}@{site_host()}")),
             "name": speaker.full_name,
-            "public_name": speaker.full_name,
-            "biography": speaker.bio or None,
             "role": link.role,
             "url": absolute_url(speaker.get_absolute_url()),
         }
+        if speaker.bio:
+            data["biography"] = speaker.bio
+        if speaker.photo:
+            data["avatar"] = absolute_url(speaker.photo.large_jpeg)
+        return data
 
     def talk(session: Session) -> dict:
         start = timezone.localtime(session.start)
@@ -155,6 +167,7 @@ def frab_schedule(sessions: Sequence[Session], event: Event) -> dict:
             "guid": session_guid(session),
             "logo": None,
             "date": start.isoformat(),
+            "end": timezone.localtime(session.end).isoformat(),
             "start": start.strftime("%H:%M"),
             "duration": _hours_minutes(session.duration),
             "room": _room_name(session),
@@ -206,7 +219,7 @@ def frab_schedule(sessions: Sequence[Session], event: Event) -> dict:
             "version": _version(sessions),
             "base_url": absolute_url("/"),
             "conference": {
-                "acronym": _conference_acronym(event),
+                "acronym": conference_acronym(event),
                 "title": event.title,
                 "start": event.date.isoformat(),
                 "end": event.date.isoformat(),
@@ -259,9 +272,7 @@ def frab_xml(schedule: dict) -> bytes:
                 ET.SubElement(element, "description").text = item["description"]
                 persons = ET.SubElement(element, "persons")
                 for person in item["persons"]:
-                    ET.SubElement(persons, "person", id=str(person["id"])).text = person[
-                        "public_name"
-                    ]
+                    ET.SubElement(persons, "person", id=str(person["id"])).text = person["name"]
                 links = ET.SubElement(element, "links")
                 ET.SubElement(links, "link", href=item["url"]).text = item["title"]
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -4,6 +4,7 @@ import datetime
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -189,6 +190,14 @@ class Speaker(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="speaker",
+    )
+
+    # The outbox's messages about this speaker (invitations, slot changes).
+    emails = GenericRelation(
+        "mail.OutgoingEmail",
+        content_type_field="about_type",
+        object_id_field="about_id",
+        related_query_name="speaker",
     )
 
     objects = SpeakerQuerySet.as_manager()

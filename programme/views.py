@@ -133,6 +133,12 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": True})
 
 
+def bad_request(request, exception):
+    # Not Django's default handler: that one runs the CSRF check, which reads the body
+    # again, and an unreadable body then ends in a 500.
+    return render(request, "400.html", status=400)
+
+
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 

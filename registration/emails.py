@@ -1,5 +1,5 @@
 """The registration's emails: one function per message, each queued through the delivery
-pipeline (registration.mail.queue_email) inside the caller's transaction.
+pipeline (outbox.queue_email) inside the caller's transaction.
 
 Templates: templates/emails/registration/<name>.subject.txt, .txt and .html, rendered in
 the registrant's language.
@@ -8,16 +8,16 @@ the registrant's language.
 from __future__ import annotations
 
 import datetime
-import io
 from urllib.parse import urlsplit
 
 import icalendar
-import segno
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import pgettext
 
-from registration.mail import Attachment, queue_email
+from outbox import Attachment, queue_email
+from registration.codes import entry_qr_png
 from registration.models import Registration, hash_token
 
 
@@ -39,7 +39,7 @@ def _queue(registration: Registration, name: str, context: dict, *, to=None, att
         context={**base, **context},
         language=registration.language,
         attachments=attachments,
-        registration=registration,
+        about=registration,
     )
 
 
@@ -96,20 +96,20 @@ def calendar_file(registration: Registration) -> bytes:
 
 
 def qr_code_png(registration: Registration) -> bytes:
-    """The entry code as a QR code for the check-in at the door."""
-    buffer = io.BytesIO()
-    segno.make(registration.entry_code, error="m").save(buffer, kind="png", scale=8, border=4)
-    return buffer.getvalue()
+    """The entry code as a regular QR code for the check-in at the door."""
+    return entry_qr_png(registration.entry_code)
 
 
 def _ticket_attachments(registration: Registration):
+    # File names are part of what the reader sees: in their language.
+    with translation.override(registration.language):
+        calendar_name = pgettext("file name", "veranstaltung.ics")
+        code_name = pgettext("file name", "einlasscode-%(code)s.png") % {
+            "code": registration.entry_code_display
+        }
     return [
-        _attachment("veranstaltung.ics", calendar_file(registration), "text/calendar"),
-        _attachment(
-            f"einlasscode-{registration.entry_code_display}.png",
-            qr_code_png(registration),
-            "image/png",
-        ),
+        _attachment(calendar_name, calendar_file(registration), "text/calendar"),
+        _attachment(code_name, qr_code_png(registration), "image/png"),
     ]
 
 

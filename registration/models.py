@@ -11,6 +11,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -238,11 +239,26 @@ class Registration(models.Model):
     email_confirmed_at = models.DateTimeField(_("E-Mail bestätigt am"), null=True, blank=True)
     waitlisted_at = models.DateTimeField(_("auf der Warteliste seit"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+    # The outbox's messages about this registration; deleted with it (they hold its data).
+    emails = GenericRelation(
+        "mail.OutgoingEmail",
+        content_type_field="about_type",
+        object_id_field="about_id",
+        related_query_name="registration",
+    )
     cancelled_at = models.DateTimeField(_("storniert am"), null=True, blank=True)
     cancelled_by = models.CharField(
         _("storniert von"), max_length=20, choices=CancelledBy.choices, blank=True, default=""
     )
     checked_in_at = models.DateTimeField(_("eingelassen am"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("eingelassen von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     entry_code = models.CharField(
         _("Einlasscode"), max_length=ENTRY_CODE_LENGTH, default=new_entry_code, editable=False
@@ -265,6 +281,8 @@ class Registration(models.Model):
         verbose_name = _("Anmeldung")
         verbose_name_plural = _("Anmeldungen")
         ordering = ["created_at"]
+        # The group "Einlass" (door staff) holds only this permission.
+        permissions = [("check_in", _("Gäste am Einlass einlassen"))]
         constraints = [
             models.UniqueConstraint(
                 "event",
@@ -428,3 +446,59 @@ class RateLimitCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_hash[:8]}… {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
+
+
+class CheckIn(models.Model):
+    """One check-in or undo as a door device sent it, kept as the door's record.
+
+    A device makes up `client_id` when the guest is checked in, also offline; sending the
+    same check-in again (the connection broke before the answer arrived) finds this row and
+    gets the same answer instead of a second check-in."""
+
+    class Action(models.TextChoices):
+        CHECK_IN = "check_in", _("Einlass")
+        UNDO = "undo", _("Einlass rückgängig gemacht")
+
+    class Outcome(models.TextChoices):
+        CHECKED_IN = "checked_in", _("eingelassen")
+        # Another device had reported the same guest at a later time: this earlier time wins.
+        EARLIER_KEPT = "earlier_kept", _("eingelassen, frühere Zeit übernommen")
+        ALREADY_CHECKED_IN = "already_checked_in", _("war bereits eingelassen")
+        REFUSED = "refused", _("abgewiesen")
+        UNDONE = "undone", _("rückgängig gemacht")
+        NOT_CHECKED_IN = "not_checked_in", _("war nicht eingelassen")
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("Anmeldung"),
+        on_delete=models.CASCADE,
+        related_name="check_ins",
+    )
+    client_id = models.UUIDField(_("Kennung des Geräts für diesen Einlass"), null=True, blank=True)
+    action = models.CharField(_("Vorgang"), max_length=20, choices=Action.choices)
+    outcome = models.CharField(_("Ergebnis"), max_length=20, choices=Outcome.choices)
+    at = models.DateTimeField(_("Zeitpunkt laut Gerät"))
+    received_at = models.DateTimeField(_("beim Server eingegangen"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("durch"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("Einlassvorgang")
+        verbose_name_plural = _("Einlassvorgänge")
+        ordering = ["received_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_id"],
+                condition=Q(client_id__isnull=False),
+                name="one_check_in_per_client_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.registration} ({self.get_outcome_display()})"

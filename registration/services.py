@@ -397,6 +397,7 @@ def cancel(*, registration: Registration, by: str = Registration.CancelledBy.PAR
         current.cancelled_by = by
         current.hold_expires_at = None
         current.checked_in_at = None
+        current.checked_in_by = None
         current.save()
         emails.cancelled(current, previous_status=previous_status)
         _settle_locked(event, now)
@@ -520,10 +521,11 @@ def delete_expired_personal_data() -> int:
     and never sooner than that many days after a registration last changed."""
     cutoff = timezone.now() - datetime.timedelta(days=settings.RETENTION_DAYS_AFTER_EVENT)
     past_events = [e.pk for e in Event.objects.all() if e.ends_at < cutoff]
-    deleted, _ = Registration.objects.filter(
+    # Their emails in the outbox go with them (Registration.emails): they hold the same data.
+    _total, deleted_by_model = Registration.objects.filter(
         event_id__in=past_events, updated_at__lt=cutoff
     ).delete()
-    return deleted
+    return deleted_by_model.get(Registration._meta.label, 0)
 
 
 # --- organisers (the guest list in the admin) ------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from registration import views
+from registration import checkin_views, views
 
 app_name = "registration"
 
@@ -20,4 +20,11 @@ urlpatterns = [
         name="confirm_email_change",
     ),
     path("anmeldung/link-vergessen/", views.lost_link, name="lost_link"),
+    # The door (staff with the check-in permission).
+    path("checkin/", checkin_views.door, name="checkin"),
+    path("checkin/<int:pk>/einlassen/", checkin_views.check_in, name="checkin_check_in"),
+    path("checkin/<int:pk>/rueckgaengig/", checkin_views.undo, name="checkin_undo"),
+    path("checkin/gaesteliste.json", checkin_views.snapshot, name="checkin_snapshot"),
+    path("checkin/senden/", checkin_views.sync, name="checkin_sync"),
+    path("checkin/abmelden/", checkin_views.door_logout, name="checkin_logout"),
 ]

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from registration.mail import queue_email
+from outbox import queue_email
 
 
 def _queue_email(**kwargs):
@@ -31,7 +31,7 @@ def _to_speaker(speaker, name: str, context: dict, *, to: str, language: str):
             **context,
         },
         language=language,
-        speaker=speaker,
+        about=speaker,
     )
 
 
@@ -82,7 +82,7 @@ def participation_changed(*, speaker, access):
             "sessions": speaker.sessions.order_by("start"),
         },
         language=settings.LANGUAGE_CODE,
-        speaker=speaker,
+        about=speaker,
     )
 
 

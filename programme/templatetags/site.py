@@ -1,45 +1,30 @@
-import markdown as markdown_lib
-import nh3
 from django import template
 from django.urls import translate_url as django_translate_url
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from eventsite.markup import markdown_to_html, markdown_to_text
+from eventsite.markup import quoted as quote_text
 
 register = template.Library()
-
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "h2",
-    "h3",
-    "h4",
-    "ul",
-    "ol",
-    "li",
-    "strong",
-    "em",
-    "a",
-    "abbr",
-    "blockquote",
-    "code",
-    "hr",
-    "address",
-}
 
 
 @register.filter
 def markdown(text: str) -> str:
-    """Render organiser-written Markdown; nh3 removes anything but plain text markup.
+    """Organiser-written Markdown as sanitised HTML (see eventsite.markup)."""
+    return mark_safe(markdown_to_html(text))  # noqa: S308 - sanitised by nh3
 
-    A line break in the admin's text box stays a line break (nl2br): organisers type
-    addresses line by line, and Leichte Sprache puts every sentence on its own line."""
-    html = markdown_lib.markdown(
-        text or "", extensions=["sane_lists", "nl2br"], output_format="html"
-    )
-    return mark_safe(  # noqa: S308 - sanitised by nh3 right here
-        nh3.clean(
-            html, tags=ALLOWED_TAGS, attributes={"a": {"href", "hreflang"}, "abbr": {"title"}}
-        )
-    )
+
+@register.filter
+def markdown_text(text: str) -> str:
+    """Organiser-written Markdown as plain text, for the text part of emails."""
+    return markdown_to_text(text)
+
+
+@register.filter
+def quoted(text: str) -> str:
+    """In the current language's quotation marks, inner quotes made single (no nesting)."""
+    return quote_text(text, get_language() or "de")
 
 
 @register.simple_tag(takes_context=True)

@@ -1,5 +1,6 @@
 from django import template
 
+from registration.codes import entry_qr_data_uri
 from registration.services import seat_status as current_seat_status
 
 register = template.Library()
@@ -26,3 +27,9 @@ def current_seats(event):
     """The live seat status (SeatStatus) for `{% current_seats event as seats %}`: the home
     page shows it and words its call to register by it."""
     return current_seat_status(event) if event else None
+
+
+@register.simple_tag
+def entry_qr_src(code: str) -> str:
+    """The entry code as a regular QR code, for the src of an <img>."""
+    return entry_qr_data_uri(code)

@@ -368,9 +368,9 @@ def assert_errors_announced(page) -> list[str]:
 def deliver_outbox() -> None:
     """Send the queued emails now, through EMAIL_DELIVERY_BACKEND.
 
-    The email pipeline stores messages in the database (registration.mail); its worker
+    The email pipeline stores messages in the database (outbox); its worker
     sends them later. Tests call this instead of running the worker."""
-    from registration.mail import deliver_outbox as deliver
+    from outbox import deliver_outbox as deliver
 
     deliver()
 

@@ -146,7 +146,11 @@ def test_from_invitation_to_public_page(site, speaker, page, browser, files, dja
     assert response.ok and response.body().startswith(b"%PDF-")
 
     # The same portal pages in English.
-    for path in ("/en/my-sessions/", "/en/my-sessions/profile/", f"/en/my-sessions/slides/{session.slug}/"):
+    for path in (
+        "/en/my-sessions/",
+        "/en/my-sessions/profile/",
+        f"/en/my-sessions/slides/{session.slug}/",
+    ):
         me.goto(site.url(path))
         assert me.locator("html").get_attribute("lang") == "en"
         assert_no_axe_violations(me, f"{path} (en)")

@@ -125,7 +125,7 @@ def test_schedule_json_loads_in_frab_structure(client, programme):
     assert talk["date"] == "2016-09-22T10:50:00+02:00"
     assert talk["duration"] == "00:40"
     assert talk["type"] == "talk"
-    assert [p["public_name"] for p in talk["persons"]][0] == "Prof. Dr. Jürgen Stember"
+    assert [p["name"] for p in talk["persons"]][0] == "Prof. Dr. Jürgen Stember"
     assert (
         talk["guid"]
         == json.loads(client.get("/schedule.json").content)["schedule"]["conference"]["days"][0][

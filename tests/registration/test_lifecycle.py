@@ -8,8 +8,8 @@ import icalendar
 import pytest
 from django.utils import timezone
 
+from outbox import deliver_outbox
 from registration import services
-from registration.mail import deliver_outbox
 from registration.models import Registration
 
 Status = Registration.Status
@@ -88,13 +88,13 @@ def test_life_cycle_with_emails_from_real_smtp_server(client, event, smtp_server
     assert "Reichstagufer 14" in body
     attachments = {part.get_filename(): part for part in message.iter_attachments()}
     assert set(attachments) == {
-        "veranstaltung.ics",
-        f"einlasscode-{registration.entry_code_display}.png",
+        "event.ics",
+        f"entry-code-{registration.entry_code_display}.png",
     }
-    calendar = icalendar.Calendar.from_ical(attachments["veranstaltung.ics"].get_content())
+    calendar = icalendar.Calendar.from_ical(attachments["event.ics"].get_content())
     [entry] = calendar.walk("VEVENT")
     assert entry.decoded("dtstart") == event.starts_at
-    png = attachments[f"einlasscode-{registration.entry_code_display}.png"].get_content()
+    png = attachments[f"entry-code-{registration.entry_code_display}.png"].get_content()
     assert png.startswith(b"\x89PNG")
     manage = link_in(message, "/anmeldung/verwalten/")
 

@@ -69,6 +69,6 @@ def speaker_client(client, speaker_with_session):
 
 
 def outbox(template_prefix: str = ""):
-    from registration.mail.models import OutgoingEmail
+    from outbox.models import OutgoingEmail
 
     return list(OutgoingEmail.objects.filter(template__startswith=template_prefix).order_by("pk"))

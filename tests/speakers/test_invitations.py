@@ -54,12 +54,14 @@ def test_admin_invites_selected_speakers_in_bulk(admin_client, invitee, event):
 
 def test_admin_list_shows_invited_logged_in_and_confirmed(admin_client, invitee, event):
     services.invite(speaker=invitee)
-    services.accept_invitation(token=_token_of(outbox("speakers/invitation")[-1]), password=PASSWORD)
+    services.accept_invitation(
+        token=_token_of(outbox("speakers/invitation")[-1]), password=PASSWORD
+    )
     services.confirm_participation(speaker=Speaker.objects.get(pk=invitee.pk))
 
     html = admin_client.get(reverse("admin:programme_speaker_changelist")).content.decode()
 
-    assert "eingeladen" in html and "zuletzt eingeloggt" in html and "Teilnahme bestätigt" in html
+    assert "Eingeladen" in html and "Zuletzt eingeloggt" in html and "Teilnahme bestätigt" in html
     row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*Carla Neu(?:(?!</tr>).)*</tr>", html, re.S)[0]
     assert row.count(timezone.localtime().strftime("%d.%m.%Y")) >= 2
     assert "zugesagt" in row
@@ -126,7 +128,9 @@ def test_expired_link_gets_a_clear_page(client, invitee):
     assert Speaker.objects.get(pk=invitee.pk).user is None
 
 
-@pytest.mark.parametrize("tamper", [lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"), lambda t: t[:10]])
+@pytest.mark.parametrize(
+    "tamper", [lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"), lambda t: t[:10]]
+)
 def test_tampered_link_gets_a_clear_page(client, invitee, tamper):
     services.invite(speaker=invitee)
     token = _token_of(outbox("speakers/invitation")[-1])

@@ -30,12 +30,16 @@ def jpeg_bytes(size=(400, 400)) -> bytes:
     return buffer.getvalue()
 
 
-def test_portal_shows_each_session_with_its_facts_and_people(speaker_client, speaker_with_session, event):
+def test_portal_shows_each_session_with_its_facts_and_people(
+    speaker_client, speaker_with_session, event
+):
     speaker, session = speaker_with_session
     session.time_confirmed = False
     session.save()
     SpeakerNote.objects.create(title_de="Einlass", body_de="Bitte Lichtbildausweis mitbringen.")
-    SpeakerNote.objects.create(session=session, title_de="Technik", body_de="Technikprobe um 8 Uhr.")
+    SpeakerNote.objects.create(
+        session=session, title_de="Technik", body_de="Technikprobe um 8 Uhr."
+    )
 
     html = speaker_client.get(reverse("speakers:portal")).content.decode()
 
@@ -72,7 +76,9 @@ def test_account_without_speaker_gets_a_clear_refusal(client, staff, event):
     assert "Kein Auftritt" in response.content.decode()
 
 
-def test_confirming_participation_is_recorded_and_emails_organisers(speaker_client, speaker_with_session, settings):
+def test_confirming_participation_is_recorded_and_emails_organisers(
+    speaker_client, speaker_with_session, settings
+):
     speaker, _session = speaker_with_session
 
     speaker_client.post(reverse("speakers:participation"), {"action": "confirm"})
@@ -125,11 +131,15 @@ def profile_data(**changes):
     return {**data, **changes}
 
 
-def test_profile_edit_previews_then_saves_and_shows_publicly(speaker_client, speaker_with_session, event):
+def test_profile_edit_previews_then_saves_and_shows_publicly(
+    speaker_client, speaker_with_session, event
+):
     speaker, _session = speaker_with_session
     photo = SimpleUploadedFile("ich.jpg", jpeg_bytes(), content_type="image/jpeg")
 
-    preview = speaker_client.post(reverse("speakers:profile"), {**profile_data(), "photo_upload": photo})
+    preview = speaker_client.post(
+        reverse("speakers:profile"), {**profile_data(), "photo_upload": photo}
+    )
 
     assert preview.status_code == 200
     assert "Vorschau" in preview.content.decode() and "Referatsleiterin" in preview.content.decode()
@@ -153,10 +163,14 @@ def test_profile_edit_previews_then_saves_and_shows_publicly(speaker_client, spe
         (SimpleUploadedFile("x.jpg", jpeg_bytes()[:200], "image/jpeg"), "beschädigt"),
     ],
 )
-def test_bad_photo_gets_an_error_and_changes_nothing(speaker_client, speaker_with_session, upload, message):
+def test_bad_photo_gets_an_error_and_changes_nothing(
+    speaker_client, speaker_with_session, upload, message
+):
     speaker, _session = speaker_with_session
 
-    response = speaker_client.post(reverse("speakers:profile"), {**profile_data(), "photo_upload": upload})
+    response = speaker_client.post(
+        reverse("speakers:profile"), {**profile_data(), "photo_upload": upload}
+    )
 
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -180,7 +194,9 @@ def upload(client, session, content: bytes, name="folien.pdf"):
     )
 
 
-def test_slides_upload_release_and_public_download(speaker_client, speaker_with_session, client, event):
+def test_slides_upload_release_and_public_download(
+    speaker_client, speaker_with_session, client, event
+):
     speaker, session = speaker_with_session
 
     assert upload(speaker_client, session, pdf_bytes(3)).status_code == 302
@@ -196,6 +212,7 @@ def test_slides_upload_release_and_public_download(speaker_client, speaker_with_
     response = client.get(public_url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    response.close()
 
 
 @pytest.mark.parametrize(
@@ -205,7 +222,9 @@ def test_slides_upload_release_and_public_download(speaker_client, speaker_with_
         (jpeg_bytes(), "keine lesbare PDF-Datei"),
     ],
 )
-def test_not_a_pdf_is_refused_whatever_its_name(speaker_client, speaker_with_session, content, message):
+def test_not_a_pdf_is_refused_whatever_its_name(
+    speaker_client, speaker_with_session, content, message
+):
     speaker, session = speaker_with_session
 
     response = upload(speaker_client, session, content)
@@ -231,7 +250,9 @@ def test_slides_over_20_mb_are_refused(speaker_client, speaker_with_session, mon
 def test_another_speakers_session_slides_page_is_404(speaker_client, other_speaker):
     _bea, bea_session = other_speaker
 
-    assert speaker_client.get(reverse("speakers:slides", args=[bea_session.slug])).status_code == 404
+    assert (
+        speaker_client.get(reverse("speakers:slides", args=[bea_session.slug])).status_code == 404
+    )
     assert upload(speaker_client, bea_session, pdf_bytes()).status_code == 404
     assert not Slides.objects.exists()
 
@@ -257,12 +278,17 @@ def test_own_slides_download_works(speaker_client, speaker_with_session):
 
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith(f'filename="{slides.download_name}"')
+    response.close()
 
 
-def test_profile_form_edits_only_the_logged_in_speaker(speaker_client, speaker_with_session, other_speaker):
+def test_profile_form_edits_only_the_logged_in_speaker(
+    speaker_client, speaker_with_session, other_speaker
+):
     bea, _session = other_speaker
 
-    speaker_client.post(reverse("speakers:profile"), {**profile_data(), "speaker": bea.pk, "pk": bea.pk})
+    speaker_client.post(
+        reverse("speakers:profile"), {**profile_data(), "speaker": bea.pk, "pk": bea.pk}
+    )
     speaker_client.post(reverse("speakers:profile"), {"save": "1"})
 
     assert Speaker.objects.get(pk=bea.pk).position_de == "Referentin"
@@ -275,7 +301,7 @@ def test_staff_only_pages_refuse_speakers(speaker_client, speaker_with_session):
     )
 
     assert speaker_client.get(reverse("speakers:admin_slides", args=[slides.pk])).status_code == 302
-    admin = speaker_client.get(reverse("admin:programme_speaker_changelist"))
+    admin = speaker_client.get(reverse("admin:programme_speaker_changelist"), follow=True)
     assert admin.status_code == 403
 
 
@@ -285,4 +311,6 @@ def test_organisers_download_unreleased_slides(admin_client, speaker_with_sessio
         speaker=speaker, session=session, upload=SimpleUploadedFile("a.pdf", pdf_bytes())
     )
 
-    assert admin_client.get(reverse("speakers:admin_slides", args=[slides.pk])).status_code == 200
+    response = admin_client.get(reverse("speakers:admin_slides", args=[slides.pk]))
+    assert response.status_code == 200
+    response.close()

@@ -75,13 +75,15 @@ def test_one_email_per_speaker_for_time_and_place_changed_together(
     assert email.recipient == "ada@example.org"
     assert email.subject == "Änderung Ihres Programmpunkts: Digitale Verwaltung"
     text = email.body_text
-    assert f"bisher: 22.09.2016, {old_start:%H:%M}" in text
-    assert f"neu: 22.09.2016, {new_start:%H:%M}" in text
+    assert f"bisher: 22. September 2016, {old_start:%H:%M}" in text
+    assert f"neu: 22. September 2016, {new_start:%H:%M}" in text
     assert "Großer Saal" in text and session.location_de in text
     assert email.body_html
 
 
-def test_unchanged_save_sends_nothing(admin_client, speaker_with_session, django_capture_on_commit_callbacks):
+def test_unchanged_save_sends_nothing(
+    admin_client, speaker_with_session, django_capture_on_commit_callbacks
+):
     _speaker, session = speaker_with_session
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -93,7 +95,9 @@ def test_unchanged_save_sends_nothing(admin_client, speaker_with_session, django
     assert outbox("speakers/slot_changed") == []
 
 
-def test_co_speaker_change_reaches_the_speaker_in_english(speaker_with_session, django_capture_on_commit_callbacks):
+def test_co_speaker_change_reaches_the_speaker_in_english(
+    speaker_with_session, django_capture_on_commit_callbacks
+):
     speaker, session = speaker_with_session
     SpeakerAccess.objects.filter(speaker=speaker).update(language="en")
     before = services.SlotState.of(session)
@@ -121,7 +125,9 @@ def test_removed_speaker_is_told_too(speaker_with_session, django_capture_on_com
     assert "nicht mehr eingetragen" in email.body_text
 
 
-def test_nothing_is_queued_when_the_change_rolls_back(speaker_with_session, django_capture_on_commit_callbacks):
+def test_nothing_is_queued_when_the_change_rolls_back(
+    speaker_with_session, django_capture_on_commit_callbacks
+):
     _speaker, session = speaker_with_session
     before = services.SlotState.of(session)
 

@@ -1,0 +1,186 @@
+from django.contrib import admin, messages
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from outbox.models import (
+    DeliveryAttempt,
+    OutgoingAttachment,
+    OutgoingEmail,
+    PeriodicJobRun,
+)
+from outbox.services import cancel_emails, resend_emails
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DeliveryAttemptInline(ReadOnlyInline):
+    model = DeliveryAttempt
+    fields = ["started_at", "finished_at", "outcome", "error", "worker"]
+    readonly_fields = fields
+
+
+class OutgoingAttachmentInline(ReadOnlyInline):
+    model = OutgoingAttachment
+    fields = ["filename", "mimetype", "size_in_bytes"]
+    readonly_fields = fields
+
+    @admin.display(description=_("Größe in Bytes"))
+    def size_in_bytes(self, attachment):
+        return attachment.size
+
+
+def _admin_link(obj):
+    if obj is None:
+        return "–"
+    try:
+        url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return str(obj)
+    return format_html('<a href="{}">{}</a>', url, obj)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    list_display = [
+        "recipient",
+        "subject",
+        "status",
+        "attempts",
+        "short_last_error",
+        "sent_at",
+        "created_at",
+        "belongs_to",
+    ]
+    list_filter = ["status", "language", "template", "created_at"]
+    search_fields = ["recipient", "subject", "message_id"]
+    date_hierarchy = "created_at"
+    actions = ["resend", "cancel"]
+    inlines = [OutgoingAttachmentInline, DeliveryAttemptInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "recipient",
+                    "subject",
+                    "status",
+                    "attempts",
+                    "last_error",
+                    "sent_at",
+                    "next_attempt_at",
+                    "created_at",
+                    "about_link",
+                    "resent_from",
+                ]
+            },
+        ),
+        (_("Inhalt"), {"fields": ["body_text", "body_html"]}),
+        (
+            _("Technische Angaben"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "from_email",
+                    "reply_to",
+                    "language",
+                    "template",
+                    "message_id",
+                    "headers",
+                    "lease_expires_at",
+                    "claimed_by",
+                ],
+            },
+        ),
+    ]
+    # Organisers read messages; they never edit what was (or will be) sent.
+    readonly_fields = [field for _name, options in fieldsets for field in options["fields"]]
+
+    def has_add_permission(self, request):
+        # Messages come from the site's processes, never typed in here.
+        return False
+
+    @admin.display(description=_("letzter Fehler"))
+    def short_last_error(self, email):
+        return Truncator(email.last_error).chars(80) or "–"
+
+    def get_queryset(self, request):
+        # One query per kind of object the listed messages are about, not one per row.
+        return super().get_queryset(request).prefetch_related("about")
+
+    @admin.display(description=_("gehört zu"))
+    def belongs_to(self, email):
+        return _admin_link(email.about)
+
+    @admin.display(description=_("betrifft"))
+    def about_link(self, email):
+        return _admin_link(email.about)
+
+    @admin.action(description=_("Ausgewählte E-Mails erneut senden"), permissions=["change"])
+    def resend(self, request, queryset):
+        with transaction.atomic():
+            copies, skipped = resend_emails(queryset)
+        if copies:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d E-Mail wird erneut gesendet.",
+                    "%(count)d E-Mails werden erneut gesendet.",
+                    len(copies),
+                )
+                % {"count": len(copies)},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d E-Mail wird gerade gesendet und wurde nicht erneut eingereiht.",
+                    "%(count)d E-Mails werden gerade gesendet und wurden nicht erneut eingereiht.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(
+        description=_("Versand der ausgewählten E-Mails abbrechen"), permissions=["change"]
+    )
+    def cancel(self, request, queryset):
+        cancelled = cancel_emails(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d E-Mail abgebrochen.",
+                "%(count)d E-Mails abgebrochen.",
+                cancelled,
+            )
+            % {"count": cancelled}
+            + (
+                " " + str(_("Gesendete und gerade gesendete E-Mails lassen sich nicht abbrechen."))
+                if cancelled < queryset.count()
+                else ""
+            ),
+            messages.SUCCESS if cancelled else messages.WARNING,
+        )
+
+
+@admin.register(PeriodicJobRun)
+class PeriodicJobRunAdmin(admin.ModelAdmin):
+    list_display = ["name", "last_started_at", "last_finished_at", "last_error", "worker"]
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,12 @@
+"""What the programme tells every email of the site (settings.OUTBOX_SITE_CONTEXT)."""
+
+from programme.models import Event
+
+
+def outbox_site_context() -> dict:
+    """The current event for the email templates, and its contact address for Reply-To."""
+    event = Event.objects.current()
+    return {
+        "context": {"event": event},
+        "reply_to": event.contact_email if event is not None else "",
+    }
