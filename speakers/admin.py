@@ -1,53 +1,23 @@
 """The speaker side in the admin: invitations and their state on the speaker list, slides,
 notes for speakers, and the slot-change emails when a session is edited."""
 
+from allauth.mfa.admin import AuthenticatorAdmin
+from allauth.mfa.models import Authenticator
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
+from modeltranslation.admin import TranslationAdmin
 
 from programme.admin import SessionAdmin, SpeakerAdmin
+from programme.forms import SpeakerAdminForm
 from programme.models import Session, Speaker
 from speakers import services
 from speakers.models import Slides, SpeakerAccess, SpeakerNote
-
-
-class SpeakerAccessInline(admin.StackedInline):
-    model = SpeakerAccess
-    can_delete = False
-    fields = [
-        ("email", "language"),
-        "invitation_state",
-        "participation_display",
-    ]
-    readonly_fields = ["invitation_state", "participation_display"]
-    verbose_name = _("Zugang zum Portal für Referierende")
-    verbose_name_plural = verbose_name
-
-    @admin.display(description=_("Einladung"))
-    def invitation_state(self, access: SpeakerAccess) -> str:
-        if access.invited_at is None:
-            return _("noch nicht eingeladen")
-        if access.invitation_used_at:
-            return _("angenommen am %(date)s") % {"date": _date(access.invitation_used_at)}
-        if access.invitation_is_open:
-            return _("eingeladen am %(date)s, Link gültig bis %(until)s") % {
-                "date": _date(access.invited_at),
-                "until": _date(access.invitation_expires_at),
-            }
-        return _("eingeladen am %(date)s") % {"date": _date(access.invited_at)}
-
-    @admin.display(description=_("Teilnahme"))
-    def participation_display(self, access: SpeakerAccess) -> str:
-        text = access.get_participation_display()
-        if access.participation_changed_at:
-            text = f"{text} ({_date(access.participation_changed_at)})"
-        if access.withdrawal_reason:
-            text = f"{text}: {access.withdrawal_reason}"
-        return text
 
 
 def _date(value) -> str:
@@ -56,28 +26,24 @@ def _date(value) -> str:
     return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
-class SlidesInline(admin.TabularInline):
-    model = Slides
-    extra = 0
-    fields = ["session", "pages", "uploaded_at", "download", "released"]
-    readonly_fields = ["session", "pages", "uploaded_at", "download", "released"]
-    can_delete = True
-    verbose_name_plural = _("Folien (freigeben in der Liste „Folien“)")
+class SpeakerAccessForm(SpeakerAdminForm):
+    """The speaker form with the portal access fields (stored on SpeakerAccess)."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    access_email = forms.EmailField(
+        label=_("E-Mail-Adresse für die Einladung"),
+        required=False,
+        help_text=_("An diese Adresse geht die Einladung zum Portal für Referierende."),
+    )
+    access_language = forms.ChoiceField(
+        label=_("Sprache der E-Mails"), choices=settings.LANGUAGES, initial="de", required=False
+    )
 
-    @admin.display(description=_("Datei"))
-    def download(self, slides: Slides) -> str:
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("speakers:admin_slides", args=[slides.pk]),
-            _("PDF herunterladen"),
-        )
-
-    @admin.display(boolean=True, description=_("freigegeben"))
-    def released(self, slides: Slides) -> bool:
-        return slides.is_released
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        access = getattr(self.instance, "access", None) if self.instance.pk else None
+        if access is not None:
+            self.fields["access_email"].initial = access.email
+            self.fields["access_language"].initial = access.language
 
 
 admin.site.unregister(Speaker)
@@ -91,8 +57,84 @@ class SpeakerWithAccessAdmin(SpeakerAdmin):
         "last_login",
         "participation",
     ]
-    inlines = [SpeakerAccessInline, *SpeakerAdmin.inlines, SlidesInline]
+    form = SpeakerAccessForm
     actions = ["invite"]
+    readonly_fields = [
+        *SpeakerAdmin.readonly_fields,
+        "invitation_state",
+        "participation_state",
+        "slides_list",
+    ]
+    fieldsets = [
+        *SpeakerAdmin.fieldsets,
+        (
+            _("Portal für Referierende"),
+            {
+                "fields": [
+                    "access_email",
+                    "access_language",
+                    "invitation_state",
+                    "participation_state",
+                    "slides_list",
+                ]
+            },
+        ),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "access_email" in form.data or "access_language" in form.data:
+            SpeakerAccess.objects.update_or_create(
+                speaker=obj,
+                defaults={
+                    "email": form.cleaned_data.get("access_email") or "",
+                    "language": form.cleaned_data.get("access_language") or "de",
+                },
+            )
+
+    @admin.display(description=_("Einladung"))
+    def invitation_state(self, speaker: Speaker) -> str:
+        access = getattr(speaker, "access", None)
+        if access is None or access.invited_at is None:
+            return _("noch nicht eingeladen")
+        if access.invitation_used_at:
+            return _("angenommen am %(date)s") % {"date": _date(access.invitation_used_at)}
+        if access.invitation_is_open:
+            return _("eingeladen am %(date)s, Link gültig bis %(until)s") % {
+                "date": _date(access.invited_at),
+                "until": _date(access.invitation_expires_at),
+            }
+        return _("eingeladen am %(date)s") % {"date": _date(access.invited_at)}
+
+    @admin.display(description=_("Teilnahme"))
+    def participation_state(self, speaker: Speaker) -> str:
+        access = getattr(speaker, "access", None)
+        if access is None:
+            return SpeakerAccess.Participation.OPEN.label
+        text = access.get_participation_display()
+        if access.participation_changed_at:
+            text = f"{text} ({_date(access.participation_changed_at)})"
+        if access.withdrawal_reason:
+            text = f"{text}: {access.withdrawal_reason}"
+        return text
+
+    @admin.display(description=_("Folien"))
+    def slides_list(self, speaker: Speaker) -> str:
+        items = Slides.objects.filter(speaker=speaker).select_related("session")
+        if not items:
+            return _("Noch keine Folien.")
+        return format_html_join(
+            "",
+            '<p><a href="{}">{}</a> ({})</p>',
+            (
+                (
+                    reverse("speakers:admin_slides", args=[item.pk]),
+                    item.session.title,
+                    _("freigegeben") if item.is_released else _("nicht freigegeben"),
+                )
+                for item in items
+            ),
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("access", "user")
@@ -147,21 +189,12 @@ class SpeakerWithAccessAdmin(SpeakerAdmin):
             self.message_user(request, problem, messages.ERROR)
 
 
-class SpeakerNoteInline(TranslationStackedInline):
-    model = SpeakerNote
-    extra = 0
-    fields = ["title", "body", "order"]
-    verbose_name_plural = _("Hinweise für die Mitwirkenden dieses Programmpunkts")
-
-
 admin.site.unregister(Session)
 
 
 @admin.register(Session)
-class SessionWithNotesAdmin(SessionAdmin):
+class SessionWithSlotEmailsAdmin(SessionAdmin):
     """Editing a session tells its speakers what changed, once per save."""
-
-    inlines = [*SessionAdmin.inlines, SpeakerNoteInline]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The state before this save, taken before the form touches anything.
@@ -232,3 +265,18 @@ class SlidesAdmin(admin.ModelAdmin):
             for slides in queryset:
                 services.release_slides(slides=slides, released=False)
         self.message_user(request, _("Freigabe zurückgenommen."), messages.SUCCESS)
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class StaffAuthenticatorAdmin(AuthenticatorAdmin):
+    """Organisers may remove a lost phone's authenticator; they never create one for
+    somebody else (and allauth's add form has unlabelled date inputs)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -117,7 +117,7 @@ def slides_upload_to(instance, filename: str) -> str:
 
 class SlidesQuerySet(models.QuerySet):
     def released(self) -> SlidesQuerySet:
-        return self.filter(released_at__isnull=False)
+        return self.filter(released_at__isnull=False).select_related("speaker")
 
 
 class Slides(models.Model):

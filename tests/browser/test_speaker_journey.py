@@ -105,9 +105,10 @@ def test_from_invitation_to_public_page(site, speaker, page, browser, files, dja
     # Profile with a new photo: preview first, then save.
     me.get_by_role("link", name="Profil und Foto bearbeiten").click()
     assert_no_axe_violations(me, "profile form")
-    me.locator("#id_bio_de").fill("x" * 2001)
+    me.locator("#id_photo_upload").set_input_files(str(files["not_pdf"]))
     me.get_by_role("button", name="Vorschau ansehen").click()
     assert me.locator("#error-summary").count() == 1
+    assert "kein Foto" in me.locator("#error-summary").inner_text()
     assert_no_axe_violations(me, "profile form with errors")
     me.locator("#id_bio_de").fill("Leitet seit 2012 die Digitalisierung der Stadtverwaltung.")
     me.locator("#id_photo_upload").set_input_files(str(files["photo"]))

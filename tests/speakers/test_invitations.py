@@ -189,3 +189,30 @@ def test_invitation_without_address_is_refused_with_a_message(admin_client, even
 
     assert "keine E-Mail-Adresse" in response.content.decode()
     assert outbox("speakers/") == []
+
+
+def test_organiser_enters_the_invitation_address_on_the_speaker_page(admin_client, event):
+    speaker = SpeakerFactory(name="Eva Adresse", slug="eva-adresse")
+    url = reverse("admin:programme_speaker_change", args=[speaker.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        key: value
+        for key, value in form.initial.items()
+        if value is not None and key not in {"photo_upload", "remove_photo", "user"}
+    }
+    data.update(
+        {
+            "name": "Eva Adresse",
+            "slug": "eva-adresse",
+            "access_email": "eva@example.org",
+            "access_language": "en",
+            "session_roles-TOTAL_FORMS": "0",
+            "session_roles-INITIAL_FORMS": "0",
+        }
+    )
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    access = SpeakerAccess.objects.get(speaker=speaker)
+    assert (access.email, access.language) == ("eva@example.org", "en")
