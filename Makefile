@@ -33,6 +33,7 @@ run: install var/secret_key
 
 serve:
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_event
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo ""

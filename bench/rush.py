@@ -195,14 +195,10 @@ def main() -> None:
         env.django()
         from django.db import connection
 
+        from outbox.models import OutgoingEmail
         from programme.models import Event
         from registration import services
         from registration.models import RateLimitCounter, Registration
-
-        try:
-            from outbox.models import OutgoingEmail
-        except ImportError:
-            from outbox.models import OutgoingEmail
 
         event = Event.objects.current()
         OutgoingEmail.objects.all().delete()

@@ -56,6 +56,12 @@ class AccountAdapter(DefaultAccountAdapter):
             about=speaker or user,
         )
 
+    def get_client_ip(self, request) -> str:
+        # The same client address as the site's other limits (TRUSTED_PROXIES).
+        from eventsite.client_address import client_ip
+
+        return client_ip(request) or super().get_client_ip(request)
+
     def get_login_redirect_url(self, request) -> str:
         user = request.user
         if getattr(user, "speaker", None) is not None:

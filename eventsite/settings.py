@@ -5,6 +5,7 @@ Every variable is listed in the README. The defaults suit a local run
 DEBUG off, SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, SITE_URL and the SMTP settings.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -58,12 +59,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "programme",
     "registration",
     "outbox",
+    "audit",
+    "eventsite",
     "speakers",
 ]
 
@@ -81,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "speakers.middleware.StaffTwoFactorMiddleware",
+    # Last: it serves cached public pages in place of the view (eventsite/pagecache.py).
+    "eventsite.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "eventsite.urls"
@@ -99,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "programme.context_processors.event",
+                "programme.context_processors.page_links",
             ],
         },
     },
@@ -123,6 +130,32 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
     _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ------------------------------------------------------------------------
+# Shared by every process on every host: the page cache must be invalidated everywhere at
+# once. The database cache needs no extra service (its table: manage.py createcachetable,
+# run by `make run`, the benches and the test setup); Redis is faster under load.
+CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+if CACHE_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_REDIS_URL,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "eventsite_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# How long a rendered public page may stay in the cache (0: no page cache). Changes
+# invalidate it at once; the limit only bounds what unused pages occupy.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "86400"))
+# The seat figure on cached pages lags registrations by at most this many seconds.
+PAGE_CACHE_SEATS_SECONDS = int(os.environ.get("PAGE_CACHE_SEATS_SECONDS", "5"))
 
 # --- Authentication -------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -176,15 +209,6 @@ MFA_ADAPTER = "eventsite.accounts.MFAAdapter"
 # admin opens (recommended for production, see docs/deployment.md).
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", False)
 
-# --- Shared cache ----------------------------------------------------------------
-# Rate limits and used one-time codes must be seen by every process on every host, so
-# the cache lives in the database (table created by migrate, see speakers/apps.py).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "django_cache",
-    }
-}
 
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "de"
@@ -203,10 +227,10 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
-# Files only handed out after a permission check (speakers' slides before release).
-# Never serve this folder directly.
+# Personal documents (press cards, speakers' slides before release) live outside
+# MEDIA_ROOT and are never served directly.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -256,10 +280,47 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 OUTBOX_SITE_CONTEXT = "programme.emails.outbox_site_context"
 # Replies to automatic emails go to the organisers.
 ORGANISER_EMAIL = os.environ.get("ORGANISER_EMAIL", "veranstaltung@example.org")
+# Where to report a vulnerability (/.well-known/security.txt; docs/security.md): an email
+# address or a mailto:/https: URI.
+SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", ORGANISER_EMAIL)
 
 # --- Registration and privacy ----------------------------------------------------
 # How long a seat is held for someone who has not yet confirmed their email address.
 REGISTRATION_HOLD_HOURS = int(os.environ.get("REGISTRATION_HOLD_HOURS", "24"))
+# How long a press registration holds its seat while organisers check the accreditation.
+PRESS_REVIEW_DAYS = int(os.environ.get("PRESS_REVIEW_DAYS", "7"))
+# Wrong invitation codes one client may try per hour before it is refused.
+INVITATION_CODE_TRIES_PER_HOUR = int(os.environ.get("INVITATION_CODE_TRIES_PER_HOUR", "10"))
+# Seats held at once for one client (an IPv4 address or an IPv6 /64) whose addresses are
+# not yet confirmed. Further sign-ups from it are accepted but hold no seat: they get one
+# on confirmation if a seat is still free. Keeps one client from blocking the event.
+REGISTRATION_HOLDS_PER_CLIENT = int(os.environ.get("REGISTRATION_HOLDS_PER_CLIENT", "5"))
+
+
+def _hold_shrink(text: str) -> list[tuple[int, int]]:
+    steps = []
+    for item in text.split(","):
+        if not item.strip():
+            continue
+        try:
+            percent, hours = (int(part) for part in item.split(":"))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"REGISTRATION_HOLD_SHRINK: {item!r} is not PERCENT:HOURS (e.g. 50:6)."
+            ) from None
+        if not (0 < percent <= 100 and hours >= 1):
+            raise ImproperlyConfigured(
+                f"REGISTRATION_HOLD_SHRINK: {item!r} needs 1-100 percent and at least 1 hour."
+            )
+        steps.append((percent, hours))
+    return sorted(steps)
+
+
+# The hold gets shorter as the event fills: once PERCENT of the seats are taken, a new hold
+# lasts at most HOURS. An empty value keeps REGISTRATION_HOLD_HOURS throughout.
+REGISTRATION_HOLD_SHRINK = _hold_shrink(
+    os.environ.get("REGISTRATION_HOLD_SHRINK", "50:6,80:2,90:1")
+)
 # Personal data of registrations is deleted this many days after the event day. The
 # privacy notice renders the period from this value, so text and practice cannot drift.
 RETENTION_DAYS_AFTER_EVENT = int(os.environ.get("RETENTION_DAYS_AFTER_EVENT", "90"))
@@ -287,6 +348,12 @@ PERIODIC_JOBS = [
         "run": "registration.services.delete_expired_personal_data",
         "every": timedelta(hours=6),
     },
+    # Contingents whose release date has come give their free seats to the public pool.
+    {
+        "name": "release-contingents",
+        "run": "registration.services.release_due_contingents",
+        "every": timedelta(minutes=1),
+    },
     {
         "name": "purge-rate-limit-counters",
         "run": "registration.services.purge_rate_limit_counters",
@@ -311,8 +378,16 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 )
-# Behind a proxy, the rate limits count the client address the proxy reports.
-ALLAUTH_TRUSTED_PROXY_COUNT = 1 if env_bool("BEHIND_PROXY", False) else 0
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed for the
+# client address. Empty: the header is ignored and the connecting address counts.
+TRUSTED_PROXIES = env_list(
+    "TRUSTED_PROXIES", "127.0.0.1,::1" if env_bool("BEHIND_PROXY", False) else ""
+)
+try:
+    for _proxy in TRUSTED_PROXIES:
+        ipaddress.ip_network(_proxy, strict=False)
+except ValueError as _error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_error}") from None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -2,9 +2,11 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from eventsite import discovery
 from programme import views as programme_views
 
 admin.site.site_header = _("E-Government-Modellkommunen – Verwaltung")
@@ -16,6 +18,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", programme_views.healthz, name="healthz"),
+    path("robots.txt", discovery.robots_txt, name="robots_txt"),
+    path(".well-known/security.txt", discovery.security_txt, name="security_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": discovery.SITEMAPS}, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,11 +1,14 @@
 from django.contrib import admin, messages
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from outbox import gallery
 from outbox.models import (
     DeliveryAttempt,
     OutgoingAttachment,
@@ -111,6 +114,69 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Messages come from the site's processes, never typed in here.
         return False
+
+    # --- the email gallery: every email the site sends, with sample data -------------
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("gallery/", wrap(self.gallery_view), name="mail_gallery"),
+            path("gallery/<slug:name>/", wrap(self.gallery_email_view), name="mail_gallery_email"),
+            path(
+                "gallery/<slug:name>/<str:language>.html",
+                wrap(self.gallery_html_view),
+                name="mail_gallery_html",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _gallery_entry(self, request, name: str):
+        if not self.has_view_permission(request):
+            raise Http404
+        entry = gallery.get(name)
+        if entry is None:
+            raise Http404
+        return entry
+
+    def gallery_view(self, request):
+        if not self.has_view_permission(request):
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("E-Mail-Galerie"),
+            "entries": gallery.entries(),
+        }
+        return TemplateResponse(request, "admin/mail/gallery.html", context)
+
+    def gallery_email_view(self, request, name):
+        entry = self._gallery_entry(request, name)
+        samples = [gallery.render_sample(entry, language) for language in gallery.LANGUAGES]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": entry.title,
+            "entry": entry,
+            "samples": samples,
+        }
+        return TemplateResponse(request, "admin/mail/gallery_email.html", context)
+
+    def gallery_html_view(self, request, name, language):
+        entry = self._gallery_entry(request, name)
+        if language not in gallery.LANGUAGES:
+            raise Http404
+        response = HttpResponse(gallery.render_sample(entry, language).html)
+        # The HTML part as an email client shows it: its inline styles, nothing else, and
+        # only inside the gallery page's frame.
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+            "frame-ancestors 'self'; sandbox"
+        )
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "gallery_url": reverse("admin:mail_gallery")}
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("letzter Fehler"))
     def short_last_error(self, email):

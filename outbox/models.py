@@ -34,9 +34,9 @@ class OutgoingEmail(models.Model):
         CANCELLED = "cancelled", _("abgebrochen")
 
     recipient = models.CharField(
-        _("Empfänger/in"),
+        _("Empfangsadresse"),
         max_length=320,
-        help_text=_("Adresse, gegebenenfalls mit Namen: „Name <adresse@example.org>“."),
+        help_text=_("Adresse, gegebenenfalls mit Namen: „Name &lt;adresse@example.org&gt;“."),
     )
     from_email = models.CharField(_("Absender"), max_length=320)
     reply_to = models.CharField(_("Antwort an"), max_length=320, blank=True)

@@ -203,7 +203,7 @@ class Speaker(models.Model):
     objects = SpeakerQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("Referent/in")
+        verbose_name = _("Referierende Person")
         verbose_name_plural = _("Referierende")
         ordering = ["name", "pk"]
 
@@ -302,6 +302,11 @@ class Session(models.Model):
         blank=True,
         help_text=_("Raum oder Bereich, zum Beispiel: Saal, Foyer."),
     )
+    location_confirmed = models.BooleanField(
+        _("Ort bestätigt"),
+        default=True,
+        help_text=_("Nicht angehakt: Der Raum ist vorläufig; das Programm weist darauf hin."),
+    )
     speakers = models.ManyToManyField(
         Speaker,
         through="SessionSpeaker",
@@ -382,7 +387,7 @@ class SessionSpeaker(models.Model):
     """Who appears in a session and in which role, in the order the programme names them."""
 
     class Role(models.TextChoices):
-        SPEAKER = "speaker", _("Referent/in")
+        SPEAKER = "speaker", _("Referierende Person")
         MODERATOR = "moderator", _("Moderation")
         PANELLIST = "panellist", _("Podiumsgast")
 
@@ -394,7 +399,7 @@ class SessionSpeaker(models.Model):
     )
     speaker = models.ForeignKey(
         Speaker,
-        verbose_name=_("Referent/in"),
+        verbose_name=_("Referierende Person"),
         on_delete=models.CASCADE,
         related_name="session_roles",
     )

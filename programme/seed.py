@@ -37,7 +37,7 @@ EVENT = {
         "aller acht Modellkommunen ziehen auf dem Podium Bilanz.\n\n"
         "Eingeladen sind Beschäftigte aus Bundes-, Landes- und Kommunalverwaltungen, die "
         "Modellkommunen, Verbände, Wissenschaft und Presse. Die Teilnahme ist nur mit "
-        "vorheriger Anmeldung möglich; es gibt 200 Plätze."
+        "vorheriger Anmeldung möglich; es gibt {capacity} Plätze."
     ),
     "description_en": (
         "From 2014 to 2016 the Federal Ministry of the Interior worked with eight "
@@ -51,7 +51,7 @@ EVENT = {
         "the podium.\n\n"
         "The event is for staff of federal, state and municipal administrations, the model "
         "municipalities, associations, science and the press. Registration in advance is "
-        "required; there are 200 seats."
+        "required; there are {capacity} seats."
     ),
     "hosts_de": (
         "Bundesministerium des Innern (BMI)\nHochschule Harz, Fachbereich Verwaltungswissenschaften"

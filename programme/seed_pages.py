@@ -401,7 +401,7 @@ Sie müssen sich vorher anmelden.
 Das heißt: Sie sagen vorher Bescheid.
 Sie sagen: Ich komme zu dem Treffen.
 
-Es gibt nur 200 Plätze.
+Es gibt nur {capacity} Plätze.
 Wer sich zuerst anmeldet, bekommt zuerst einen Platz.
 
 So melden Sie sich an:
@@ -536,7 +536,7 @@ It is like a university.
 You must register before the meeting.
 That means: you tell us before that you will come.
 
-There are only 200 seats.
+There are only {capacity} seats.
 People who register first get a seat first.
 
 This is how you register:

@@ -5,7 +5,7 @@ and therefore plausible defaults that organisers correct in the admin:
 - every time: the sessions are seeded with time_confirmed=False, and the public
   programme marks their times as "vorläufig" until an organiser ticks the box;
 - the breaks (coffee, lunch) and their times;
-- room names within the venue ("Saal", "Foyer");
+- room names within the venue ("Saal", "Foyer"): seeded with location_confirmed=False;
 - who represented Halle (Saale), Norderstedt, Ibbenbüren and the Heidekreis on the
   podium: listed as "N. N." with their municipality;
 - any moderator, and who gives the outlook.
@@ -323,7 +323,7 @@ def load_programme() -> bool:
     for data in SESSIONS:
         fields = dict(data)
         people = fields.pop("people")
-        session = Session.objects.create(**fields, time_confirmed=False)
+        session = Session.objects.create(**fields, time_confirmed=False, location_confirmed=False)
         for order, (speaker_slug, role) in enumerate(people, start=1):
             SessionSpeaker.objects.create(
                 session=session, speaker=speakers[speaker_slug], role=role, order=order

@@ -17,5 +17,6 @@ urlpatterns = [
     path("referierende/<slug:slug>/", views.speaker_detail, name="speaker"),
     path("schedule.json", views.schedule_json, name="schedule_json"),
     path("schedule.xml", views.schedule_xml, name="schedule_xml"),
+    path("vorschau/<slug:digest>.png", views.preview_image, name="preview_image"),
     path("leichte-sprache/", views.page, {"slug": Page.Slug.EASY_LANGUAGE}, name="easy_language"),
 ]

@@ -1,16 +1,19 @@
 import json
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from programme import exports
 from programme.models import Event, Page, Session, Speaker
 from programme.pages import fill_in, page_values
+from programme.preview_image import preview_path, preview_png
 
 logger = logging.getLogger(__name__)
 
@@ -26,14 +29,18 @@ def _current_event_or_404() -> Event:
 def home(request):
     event = _current_event_or_404()
     # BITV 2.0 asks the home page to point to sign language: to a page that has a video,
-    # or to the accessibility statement, which says honestly that there is none yet.
-    sign_language_page = Page.objects.exclude(sign_language_video="").order_by(
-        "slug"
-    ).first() or Page(slug=Page.Slug.ACCESSIBILITY)
+    # or, saying so at the link, to the accessibility statement's note that none exists.
+    sign_language_page = Page.objects.exclude(sign_language_video="").order_by("slug").first()
     return render(
         request,
         "programme/home.html",
-        {"event": event, "sign_language_url": sign_language_page.get_absolute_url()},
+        {
+            "event": event,
+            "description": fill_in(event.description, page_values(event)),
+            "sign_language_url": sign_language_page.get_absolute_url()
+            if sign_language_page
+            else "",
+        },
     )
 
 
@@ -118,6 +125,21 @@ def schedule_xml(request):
     event = _current_event_or_404()
     schedule = exports.frab_schedule(list(Session.objects.for_timetable()), event)
     return HttpResponse(exports.frab_xml(schedule), content_type="application/xml; charset=utf-8")
+
+
+@require_safe
+def preview_image(request, digest: str):
+    """The link-preview image. Its URL names the facts it shows; a URL of earlier facts
+    leads to the current image."""
+    event = _current_event_or_404()
+    language = get_language() or settings.LANGUAGE_CODE
+    current = preview_path(event, language)
+    if request.path != current:
+        return redirect(current)
+    response = HttpResponse(preview_png(event, language), content_type="image/png")
+    # The URL changes whenever the image does.
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 @never_cache

@@ -10,22 +10,27 @@ never edited here. See docs/registration.md, “Guest list (organisers)”.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce
-from django.http import HttpResponse, HttpResponseRedirect
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit import Actor
+from audit.admin import trail_html
 from programme.models import Event
 from registration import export, services
 from registration.models import (
@@ -73,6 +78,7 @@ STATE_FIELDS = [
     "pending_email",
 ]
 CONSENT_FIELDS = ["privacy_consent_version", "privacy_consented_at"]
+AUDIT_FIELDS = ["audit_trail", "audit_trail_link"]
 
 
 class RegistrationAdminForm(forms.ModelForm):
@@ -81,21 +87,12 @@ class RegistrationAdminForm(forms.ModelForm):
         fields = [*services.DETAIL_FIELDS, "email"]
 
     def clean_email(self):
-        # The database allows one active registration per address; say so in the form
-        # instead of failing on the constraint.
+        # Said in the form rather than left to the service, so the other edits survive.
         email = self.cleaned_data["email"].strip()
-        taken = (
-            Registration.objects.filter(event_id=self.instance.event_id)
-            .active()
-            .for_email(email)
-            .exclude(pk=self.instance.pk)
-            .exists()
-        )
-        if taken:
-            raise forms.ValidationError(
-                _("Mit dieser E-Mail-Adresse besteht bereits eine andere Anmeldung."),
-                code="email_taken",
-            )
+        try:
+            services.ensure_address_free(registration=self.instance, email=email)
+        except services.AddressTaken as error:
+            raise forms.ValidationError(error.message, code="email_taken") from error
         return email
 
 
@@ -107,12 +104,13 @@ class RegistrationAdmin(admin.ModelAdmin):
         "organisation",
         "category",
         "status_with_position",
+        "contingent",
         "created_at",
         "confirmed_at",
         "checked_in_at",
     ]
     list_display_links = ["name"]
-    list_filter = ["status", "category", AccessibilityNeedsFilter]
+    list_filter = ["status", "category", "contingent", "accreditation", AccessibilityNeedsFilter]
     search_fields = ["first_name", "last_name", "academic_title", "email", "organisation"]
     search_help_text = gettext_lazy(
         "Name, E-Mail-Adresse, Organisation oder Einlasscode (mit oder ohne Bindestrich)"
@@ -125,6 +123,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "resend_confirmation",
         "resend_link",
         "replace_link",
+        "approve_accreditation",
+        "decline_accreditation",
         "export_csv",
     ]
     fieldsets = [
@@ -149,6 +149,18 @@ class RegistrationAdmin(admin.ModelAdmin):
             {"fields": ["accessibility_needs", "participant_list_consent", "language"]},
         ),
         (
+            gettext_lazy("Kontingent und Presse"),
+            {
+                "fields": [
+                    "contingent",
+                    "invitation_code",
+                    "media_outlet",
+                    "press_document_link",
+                    "accreditation",
+                ]
+            },
+        ),
+        (
             gettext_lazy("Status (ändert sich nur über die Aktionen der Liste)"),
             {"fields": STATE_FIELDS},
         ),
@@ -156,8 +168,23 @@ class RegistrationAdmin(admin.ModelAdmin):
             gettext_lazy("Einwilligung"),
             {"fields": CONSENT_FIELDS},
         ),
+        (
+            gettext_lazy("Änderungsverlauf"),
+            {"fields": AUDIT_FIELDS},
+        ),
     ]
-    readonly_fields = ["language", *STATE_FIELDS, *CONSENT_FIELDS]
+    readonly_fields = [
+        "language",
+        "contingent",
+        "invitation_code",
+        "media_outlet",
+        "press_document_link",
+        "accreditation",
+        *STATE_FIELDS,
+        *CONSENT_FIELDS,
+        *AUDIT_FIELDS,
+    ]
+    list_select_related = ["contingent"]
 
     # --- columns ---------------------------------------------------------------------------
     @admin.display(description=gettext_lazy("Name"), ordering="last_name")
@@ -167,42 +194,41 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Status"), ordering="status")
     def status_with_position(self, registration: Registration) -> str:
         label = registration.get_status_display()
-        position = getattr(registration, "waiting_place", None)
-        if registration.status == Status.WAITING and position:
+        position = registration.waiting_position()
+        if position:
             return _("%(status)s (Platz %(position)s)") % {"status": label, "position": position}
         return label
 
     def get_queryset(self, request):
         # The place on the waiting list in the same query as the list (no query per row).
-        ahead = (
-            Registration.objects.filter(event_id=OuterRef("event_id"), status=Status.WAITING)
-            .filter(
-                Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
-                | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
-            )
-            .order_by()
-            .values("event_id")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                waiting_place=Case(
-                    When(
-                        status=Status.WAITING,
-                        then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
-                    ),
-                    default=None,
-                    output_field=IntegerField(),
-                )
-            )
-        )
+        return super().get_queryset(request).with_waiting_place()
+
+    @admin.display(description=gettext_lazy("Presseausweis oder Auftragsbestätigung"))
+    def press_document_link(self, registration: Registration) -> str:
+        if not registration.press_document:
+            return "–"
+        url = reverse("admin:registration_registration_press_document", args=[registration.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Datei herunterladen"))
 
     @admin.display(description=gettext_lazy("Einlasscode"))
     def entry_code_grouped(self, registration: Registration) -> str:
         return registration.entry_code_display
+
+    @admin.display(description=gettext_lazy("Einträge"))
+    def audit_trail(self, registration: Registration) -> str:
+        return trail_html(registration)
+
+    @admin.display(description=gettext_lazy("Filtern"))
+    def audit_trail_link(self, registration: Registration) -> str:
+        url = reverse("admin:audit_auditentry_changelist")
+        content_type = ContentType.objects.get_for_model(Registration)
+        return format_html(
+            '<a href="{}?content_type__id__exact={}&amp;object_id={}">{}</a>',
+            url,
+            content_type.pk,
+            registration.pk,
+            _("Alle Einträge dieser Anmeldung filtern und durchsuchen"),
+        )
 
     @admin.display(description=gettext_lazy("Platz auf der Warteliste"))
     def waiting_position(self, registration: Registration) -> str:
@@ -254,7 +280,9 @@ class RegistrationAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = {field: form.cleaned_data[field] for field in form.changed_data}
         try:
-            services.change_details_by_organiser(registration=obj, data=data)
+            services.change_details_by_organiser(
+                registration=obj, data=data, actor=Actor.organiser(request.user)
+            )
         except services.RegistrationError as error:
             # Only a race (the address taken a moment ago) gets here; the form checks first.
             self.message_user(request, error.message, messages.ERROR)
@@ -330,7 +358,11 @@ class RegistrationAdmin(admin.ModelAdmin):
             if not registration.is_active:
                 refused.setdefault(_("nicht mehr aktiv"), []).append(registration.full_name)
                 continue
-            services.cancel(registration=registration, by=Registration.CancelledBy.ORGANISER)
+            services.cancel(
+                registration=registration,
+                by=Registration.CancelledBy.ORGANISER,
+                actor=Actor.organiser(request.user),
+            )
             done.append(registration)
         self._report(
             request,
@@ -368,7 +400,9 @@ class RegistrationAdmin(admin.ModelAdmin):
         for registration in queryset:
             try:
                 confirmed, new_capacity = services.confirm_from_waiting_list_by_hand(
-                    registration=registration, add_seat=add_seat
+                    registration=registration,
+                    add_seat=add_seat,
+                    actor=Actor.organiser(request.user),
                 )
             except services.RegistrationError as error:
                 refused.setdefault(str(error.message), []).append(registration.full_name)
@@ -395,27 +429,24 @@ class RegistrationAdmin(admin.ModelAdmin):
     )
     def resend_confirmation(self, request, queryset):
         self._require(request, "change")
-        labels = {
-            "confirm_address": _("Link zur Bestätigung der E-Mail-Adresse"),
-            "confirmed": _("Anmeldebestätigung mit Einlasscode"),
-            "waitlisted": _("Nachricht zur Warteliste"),
-        }
-        sent: dict[str, list[str]] = {}
+        sent: dict[services.ResentEmail, list[Registration]] = {}
         refused: dict[str, list[str]] = {}
         for registration in queryset.order_by("last_name", "first_name", "pk"):
             try:
-                template = services.resend_confirmation(registration=registration)
+                template = services.resend_confirmation(
+                    registration=registration, actor=Actor.organiser(request.user)
+                )
             except services.RegistrationError as error:
                 refused.setdefault(str(error.message), []).append(registration.full_name)
                 continue
             sent.setdefault(template, []).append(registration)
-        for template, registrations in sent.items():
+        for email, registrations in sent.items():
             self._report(
                 request,
                 registrations,
-                _("%(email)s erneut gesendet an: %%(names)s.") % {"email": labels[template]},
+                _("%(email)s erneut gesendet an: %%(names)s.") % {"email": email.label},
                 {},
-                log_message=_("E-Mail erneut gesendet: %(email)s") % {"email": labels[template]},
+                log_message=_("E-Mail erneut gesendet: %(email)s") % {"email": email.label},
             )
         self._report(request, [], "", refused)
 
@@ -428,7 +459,9 @@ class RegistrationAdmin(admin.ModelAdmin):
         done, refused = [], {}
         for registration in queryset.order_by("last_name", "first_name", "pk"):
             try:
-                services.resend_link_by_organiser(registration=registration)
+                services.resend_link_by_organiser(
+                    registration=registration, actor=Actor.organiser(request.user)
+                )
             except services.RegistrationError as error:
                 refused.setdefault(str(error.message), []).append(registration.full_name)
                 continue
@@ -453,7 +486,9 @@ class RegistrationAdmin(admin.ModelAdmin):
             if not registration.is_active:
                 refused.setdefault(_("nicht mehr aktiv"), []).append(registration.full_name)
                 continue
-            services.revoke_manage_link(registration=registration)
+            services.revoke_manage_link(
+                registration=registration, actor=Actor.organiser(request.user)
+            )
             done.append(registration)
         self._report(
             request,
@@ -473,10 +508,71 @@ class RegistrationAdmin(admin.ModelAdmin):
     # --- export of the whole filtered list -------------------------------------------------
     def get_urls(self):
         export_view = self.admin_site.admin_view(self.export_filtered_view)
+        document_view = self.admin_site.admin_view(self.press_document_view)
         return [
             path("export/", export_view, name="registration_registration_export"),
+            path(
+                "<int:pk>/press-document/",
+                document_view,
+                name="registration_registration_press_document",
+            ),
             *super().get_urls(),
         ]
+
+    def press_document_view(self, request, pk: int):
+        """The uploaded press card, for organisers only, always as a download (never shown
+        inline, so a crafted file cannot run in the admin's origin)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        registration = get_object_or_404(Registration, pk=pk)
+        if not registration.press_document:
+            raise Http404
+        name = f"presse-{registration.pk}{Path(registration.press_document.name).suffix}"
+        response = FileResponse(
+            registration.press_document.open("rb"), as_attachment=True, filename=name
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    # --- press accreditation ---------------------------------------------------------------
+    def _decide_accreditation(self, request, queryset, service, done_text, log_message):
+        self._require(request, "change")
+        done, refused = [], {}
+        for registration in queryset.order_by("last_name", "first_name", "pk"):
+            try:
+                service(registration=registration, actor=Actor.organiser(request.user))
+            except services.RegistrationError as error:
+                refused.setdefault(str(error.message), []).append(registration.full_name)
+            else:
+                done.append(registration)
+        self._report(request, done, done_text, refused, log_message=log_message)
+
+    @admin.action(
+        description=gettext_lazy("Presse: Akkreditierung bestätigen"), permissions=["change"]
+    )
+    def approve_accreditation(self, request, queryset):
+        self._decide_accreditation(
+            request,
+            queryset,
+            services.approve_accreditation,
+            _("Akkreditierung bestätigt, Einlasscode per E-Mail verschickt: %(names)s."),
+            _("Akkreditierung bestätigt"),
+        )
+
+    @admin.action(
+        description=gettext_lazy("Presse: Akkreditierung ablehnen"), permissions=["change"]
+    )
+    def decline_accreditation(self, request, queryset):
+        self._decide_accreditation(
+            request,
+            queryset,
+            services.decline_accreditation,
+            _(
+                "Akkreditierung abgelehnt und per E-Mail mitgeteilt: %(names)s. Die Plätze "
+                "sind an die Warteliste der Presse gegangen."
+            ),
+            _("Akkreditierung abgelehnt"),
+        )
 
     def export_filtered_view(self, request):
         """The list as currently filtered and searched (all pages), as CSV."""
@@ -568,3 +664,7 @@ class RegistrationSettingsAdmin(admin.ModelAdmin):
                 _("%(count)d Person(en) von der Warteliste sind nachgerückt.")
                 % {"count": len(promoted)},
             )
+
+
+# Contingents and invitation codes have their own module; importing it registers them.
+from registration import admin_contingents  # noqa: E402, F401

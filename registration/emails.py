@@ -8,7 +8,7 @@ the registrant's language.
 from __future__ import annotations
 
 import datetime
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import icalendar
 from django.conf import settings
@@ -18,7 +18,7 @@ from django.utils.translation import pgettext
 
 from outbox import Attachment, queue_email
 from registration.codes import entry_qr_png
-from registration.models import Registration, hash_token
+from registration.models import InvitationCode, Registration, hash_token
 
 
 def _queue_email(**kwargs):
@@ -26,8 +26,19 @@ def _queue_email(**kwargs):
     return queue_email(**kwargs)
 
 
+def greeting_name(registration: Registration, to: str | None = None) -> str:
+    """The name to greet with, only for an address the person has confirmed. Anyone can
+    type a stranger's address and a "name" like "Visit evil.example now": until the
+    address is confirmed, the mail carries no text the requester chose."""
+    confirmed = registration.email_confirmed_at is not None
+    if not confirmed or (to is not None and to.lower() != registration.email.lower()):
+        return ""
+    return registration.full_name
+
+
 def _queue(registration: Registration, name: str, context: dict, *, to=None, attachments=()):
     base = {
+        "greeting_name": greeting_name(registration, to),
         "registration": registration,
         "event": registration.event,
         "site_url": settings.SITE_URL,
@@ -116,14 +127,24 @@ def _ticket_attachments(registration: Registration):
 # --- the messages --------------------------------------------------------------------------
 
 
-def confirm_address(registration: Registration, *, again: bool = False):
+def confirm_address(
+    registration: Registration, *, again: bool = False, seat_on_confirmation: bool = False
+):
+    """seat_on_confirmation: no seat is held (the client's allowance of held seats is used
+    up) but seats are free, so the person gets one by confirming while any are left."""
+    deadline = registration.hold_expires_at
+    hold_hours = None
+    if deadline and registration.created_at:
+        hold_hours = max(round((deadline - registration.created_at).total_seconds() / 3600), 1)
     return _queue(
         registration,
         "confirm_address",
         {
             "confirm_url": confirm_url(registration),
             "holds_seat": registration.status == Registration.Status.HELD,
-            "deadline": registration.hold_expires_at,
+            "seat_on_confirmation": seat_on_confirmation,
+            "deadline": deadline,
+            "hold_hours": hold_hours,
             "again": again,
         },
     )
@@ -175,11 +196,59 @@ def cancelled(registration: Registration, *, previous_status: str):
     )
 
 
-def hold_expired(registration: Registration, *, held_seat: bool = True):
+def hold_expired(
+    registration: Registration, *, held_seat: bool = True, press_review_lapsed: bool = False
+):
     return _queue(
         registration,
         "hold_expired",
-        {"form_url": absolute_url(registration, "form"), "held_seat": held_seat},
+        {
+            "form_url": absolute_url(registration, "form"),
+            "held_seat": held_seat,
+            "press_review_lapsed": press_review_lapsed,
+        },
+    )
+
+
+def accreditation_pending(registration: Registration):
+    return _queue(
+        registration,
+        "accreditation_pending",
+        {"manage_url": manage_url(registration), "deadline": registration.hold_expires_at},
+    )
+
+
+def accreditation_approved(registration: Registration):
+    return _queue(
+        registration,
+        "accreditation_approved",
+        {"manage_url": manage_url(registration)},
+        attachments=_ticket_attachments(registration),
+    )
+
+
+def accreditation_declined(registration: Registration):
+    return _queue(registration, "accreditation_declined", {})
+
+
+def invitation(code: InvitationCode):
+    """The personal invitation of an invitation code, with a link that fills the code in."""
+    with translation.override(code.language):
+        invitation_url = (
+            f"{settings.SITE_URL}{reverse('registration:form')}?{urlencode({'code': code.code})}"
+        )
+    return _queue_email(
+        to=code.recipient_email,
+        template="registration/invitation",
+        context={
+            "code": code,
+            "recipient_name": code.recipient_name,
+            "invitation_url": invitation_url,
+            "site_url": settings.SITE_URL,
+            "organiser_email": settings.ORGANISER_EMAIL,
+        },
+        language=code.language,
+        about=code,
     )
 
 

@@ -36,66 +36,49 @@ def _when(moment) -> str:
 
 
 def _columns():
-    """(header, value of a registration) in file order. Built per call so the headers
+    """(header, text for a registration) in file order. Built per call so the headers
     follow the language of the request."""
     yes, no = _("ja"), _("nein")
     return [
-        (_("Name"), lambda r, pos: r.full_name),
-        (_("Anrede"), lambda r, pos: r.get_salutation_display() if r.salutation else ""),
-        (_("Akademischer Titel"), lambda r, pos: r.academic_title),
-        (_("Vorname"), lambda r, pos: r.first_name),
-        (_("Nachname"), lambda r, pos: r.last_name),
-        (_("Organisation"), lambda r, pos: r.organisation),
-        (_("Funktion"), lambda r, pos: r.position),
-        (_("Bereich"), lambda r, pos: r.get_category_display()),
+        (_("Name"), lambda r: r.full_name),
+        (_("Anrede"), lambda r: r.get_salutation_display() if r.salutation else ""),
+        (_("Akademischer Titel"), lambda r: r.academic_title),
+        (_("Vorname"), lambda r: r.first_name),
+        (_("Nachname"), lambda r: r.last_name),
+        (_("Organisation"), lambda r: r.organisation),
+        (_("Funktion"), lambda r: r.position),
+        (_("Bereich"), lambda r: r.get_category_display()),
         (
             _("Modellkommune"),
-            lambda r, pos: r.get_model_municipality_display() if r.model_municipality else "",
+            lambda r: r.get_model_municipality_display() if r.model_municipality else "",
         ),
-        (_("E-Mail-Adresse"), lambda r, pos: r.email),
-        (_("Status"), lambda r, pos: r.get_status_display()),
-        (_("Platz auf der Warteliste"), lambda r, pos: str(pos) if pos else ""),
-        (_("angelegt"), lambda r, pos: _when(r.created_at)),
-        (_("bestätigt am"), lambda r, pos: _when(r.confirmed_at)),
-        (_("eingelassen am"), lambda r, pos: _when(r.checked_in_at)),
-        (_("Einlasscode"), lambda r, pos: r.entry_code_display),
-        (_("Bedarf an Barrierefreiheit"), lambda r, pos: r.accessibility_needs),
+        (_("E-Mail-Adresse"), lambda r: r.email),
+        (_("Status"), lambda r: r.get_status_display()),
+        (_("Platz auf der Warteliste"), lambda r: str(r.waiting_position() or "")),
+        (_("angelegt"), lambda r: _when(r.created_at)),
+        (_("bestätigt am"), lambda r: _when(r.confirmed_at)),
+        (_("eingelassen am"), lambda r: _when(r.checked_in_at)),
+        (_("Einlasscode"), lambda r: r.entry_code_display),
+        (_("Bedarf an Barrierefreiheit"), lambda r: r.accessibility_needs),
         (
             _("Einverstanden mit Teilnehmendenliste"),
-            lambda r, pos: yes if r.participant_list_consent else no,
+            lambda r: yes if r.participant_list_consent else no,
         ),
-        (_("Sprache"), lambda r, pos: r.language),
+        (_("Sprache"), lambda r: r.language),
     ]
 
 
-def waiting_positions(event_ids: Iterable[int]) -> dict[int, int]:
-    """Position on the waiting list of every waiting registration, in one query."""
-    positions: dict[int, int] = {}
-    counters: dict[int, int] = {}
-    waiting = (
-        Registration.objects.filter(event_id__in=set(event_ids))
-        .waiting_list()
-        .values_list("pk", "event_id")
-    )
-    for pk, event_id in waiting:
-        counters[event_id] = counters.get(event_id, 0) + 1
-        positions[pk] = counters[event_id]
-    return positions
-
-
 def guest_list_csv(registrations: Iterable[Registration]) -> bytes:
-    """The registrations as CSV bytes (UTF-8 with BOM, semicolons), in the given order."""
-    registrations = list(registrations)
-    positions = waiting_positions(r.event_id for r in registrations)
+    """The registrations as CSV bytes (UTF-8 with BOM, semicolons), in the given order.
+    Rows loaded with Registration.objects.with_waiting_place() carry their place on the
+    waiting list; others cost one query per waiting person."""
     columns = _columns()
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([header for header, _value in columns])
     for registration in registrations:
-        position = positions.get(registration.pk)
-        writer.writerow(
-            [neutralise_formula(value(registration, position)) for _header, value in columns]
-        )
+        row = [value(registration) for _header, value in columns]
+        writer.writerow([neutralise_formula(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from registration.models import Registration
+from registration.documents import DocumentRejected, check_press_document
+from registration.models import Registration, normalise_entry_code
 from registration.services import DETAIL_FIELDS
 
 # Fields on one line must not hold markup or line breaks; names in any script are fine.
@@ -157,6 +158,31 @@ class RegistrationForm(DetailsForm):
             )
         },
     )
+    invitation_code = forms.CharField(
+        label=_("Einladungscode (freiwillig)"),
+        required=False,
+        max_length=40,
+        help_text=_(
+            "Nur wenn Sie eine persönliche Einladung mit Code bekommen haben. Mit dem Code "
+            "ist Ihnen ein Platz aus einem reservierten Kontingent sicher."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    media_outlet = forms.CharField(
+        label=_("Medium (nur für die Presse)"),
+        required=False,
+        max_length=200,
+        help_text=_("Für welche Zeitung, welchen Sender oder welches Online-Medium berichten Sie?"),
+    )
+    press_document = forms.FileField(
+        label=_("Presseausweis oder Auftragsbestätigung (nur für die Presse, freiwillig)"),
+        required=False,
+        help_text=_(
+            "PDF, JPEG oder PNG, höchstens 10 MB. Nur das Organisationsteam sieht die Datei; "
+            "sie wird nach der Prüfung Ihrer Akkreditierung mit Ihrer Anmeldung gelöscht."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
     # Honeypot: hidden from people (and from screen readers); bots fill in every field.
     website = forms.CharField(
         label=_("Bitte dieses Feld leer lassen"),
@@ -174,6 +200,9 @@ class RegistrationForm(DetailsForm):
         "position",
         "category",
         "model_municipality",
+        "media_outlet",
+        "press_document",
+        "invitation_code",
         "accessibility_needs",
         "privacy_consent",
         "participant_list_consent",
@@ -195,6 +224,42 @@ class RegistrationForm(DetailsForm):
         local, _sep, domain = email.rpartition("@")
         # The domain is case-insensitive; the local part is kept as typed.
         return f"{local}@{domain.lower()}"
+
+    def clean_invitation_code(self):
+        # Whether the code is valid is decided under the seat lock (services.py).
+        return normalise_entry_code(self.cleaned_data["invitation_code"])
+
+    def clean_press_document(self):
+        document = self.cleaned_data.get("press_document")
+        if not document:
+            return None
+        try:
+            check_press_document(document)
+        except DocumentRejected as error:
+            raise ValidationError(error.message, code=error.code) from error
+        return document
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("category") == Registration.Category.PRESS:
+            try:
+                cleaned["media_outlet"] = clean_text(cleaned.get("media_outlet", ""))
+            except ValidationError as error:
+                self.add_error("media_outlet", error)
+            else:
+                if not cleaned["media_outlet"]:
+                    self.add_error(
+                        "media_outlet",
+                        ValidationError(
+                            _("Bitte nennen Sie das Medium, für das Sie berichten."),
+                            code="media_outlet",
+                        ),
+                    )
+        else:
+            # Only the press gives these; anything typed or attached by others is dropped.
+            cleaned["media_outlet"] = ""
+            cleaned["press_document"] = None
+        return cleaned
 
     @property
     def is_bot(self) -> bool:

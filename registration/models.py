@@ -12,12 +12,21 @@ import secrets
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+
+def private_storage() -> FileSystemStorage:
+    """Press cards and assignment notes are personal documents: stored outside MEDIA_ROOT,
+    which may be served publicly, and downloaded only through the admin. A callable, so the
+    location is read from the settings at run time and never written into a migration."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
 
 # Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L): about 40 bits,
 # enough that nobody guesses a valid code, short enough to read out at the door.
@@ -55,6 +64,14 @@ class TokenPurpose(models.TextChoices):
     MANAGE = "manage", _("Selbstverwaltung")
     CONFIRM = "confirm", _("E-Mail-Bestätigung")
     EMAIL_CHANGE = "email-change", _("Neue E-Mail-Adresse")
+
+
+class WindowState(models.TextChoices):
+    """Whether the registration window takes new registrations."""
+
+    OPEN = "open", _("geöffnet")
+    NOT_YET_OPEN = "not_yet_open", _("noch nicht geöffnet")
+    CLOSED = "closed", _("geschlossen")
 
 
 class RegistrationSettings(models.Model):
@@ -100,17 +117,32 @@ class RegistrationSettings(models.Model):
         window, _created = cls.objects.get_or_create(event=event)
         return window
 
-    def state(self, now: datetime.datetime | None = None) -> str:
-        """ "open", "not_yet_open" or "closed"."""
+    def state(self, now: datetime.datetime | None = None) -> WindowState:
         now = now or timezone.now()
         if self.closed_manually or (self.closes_at and now >= self.closes_at):
-            return "closed"
+            return WindowState.CLOSED
         if self.opens_at and now < self.opens_at:
-            return "not_yet_open"
-        return "open"
+            return WindowState.NOT_YET_OPEN
+        return WindowState.OPEN
 
     def is_open(self, now: datetime.datetime | None = None) -> bool:
-        return self.state(now) == "open"
+        return self.state(now) == WindowState.OPEN
+
+
+def waiting_pool_key():
+    """The waiting list a registration is on, as a number for comparisons: its contingent
+    while that is unreleased, else 0 (the public pool; registration/pools.py)."""
+    return Coalesce(
+        models.Case(
+            models.When(
+                contingent__isnull=False,
+                contingent__released_at__isnull=True,
+                then=F("contingent_id"),
+            ),
+            default=None,
+        ),
+        0,
+    )
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -123,20 +155,58 @@ class RegistrationQuerySet(models.QuerySet):
 
     def live_holds(self, now: datetime.datetime | None = None):
         return self.filter(
-            status=Registration.Status.HELD, hold_expires_at__gt=now or timezone.now()
+            status__in=Registration.HOLDING_STATUSES, hold_expires_at__gt=now or timezone.now()
         )
 
     def lapsed(self, now: datetime.datetime | None = None):
-        """Unconfirmed registrations whose time to confirm the address has run out."""
+        """Registrations whose deadline ran out: the address was not confirmed in time, or
+        a press accreditation was not decided in time."""
         return self.filter(
-            status__in=[Registration.Status.HELD, Registration.Status.UNCONFIRMED],
+            status__in=[
+                Registration.Status.HELD,
+                Registration.Status.UNCONFIRMED,
+                Registration.Status.AWAITING_APPROVAL,
+            ],
             hold_expires_at__lte=now or timezone.now(),
         )
 
     def waiting_list(self):
         return self.filter(status=Registration.Status.WAITING).order_by("waitlisted_at", "pk")
 
-    def by_token(self, purpose: str, token: str):
+    def with_waiting_place(self):
+        """Annotate `waiting_place`: 1 for the first person on the waiting list of their
+        pool (their contingent's, or the public one), None for everybody not waiting. The
+        one definition of the place, for the person's own pages, the admin list and the
+        export, in the same query as the rows."""
+        waiting = Registration.Status.WAITING
+        ahead = (
+            Registration.objects.annotate(waiting_pool=waiting_pool_key())
+            .filter(
+                event_id=OuterRef("event_id"),
+                status=waiting,
+                waiting_pool=OuterRef("waiting_pool"),
+            )
+            .filter(
+                Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+                | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
+            )
+            .order_by()
+            .values("event_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(waiting_pool=waiting_pool_key()).annotate(
+            waiting_place=models.Case(
+                models.When(
+                    status=waiting,
+                    then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
+                ),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
+
+    def by_token(self, purpose: TokenPurpose, token: str):
         field = {
             TokenPurpose.MANAGE: "manage_token_hash",
             TokenPurpose.CONFIRM: "confirm_token_hash",
@@ -156,6 +226,9 @@ class Registration(models.Model):
         # Submitted while full: joins the waiting list once the address is confirmed.
         UNCONFIRMED = "unconfirmed", _("Ausgebucht, E-Mail-Adresse unbestätigt")
         CONFIRMED = "confirmed", _("Bestätigt")
+        # Press: address confirmed, a seat in the press contingent is held until an
+        # organiser approves or declines the accreditation, at most until hold_expires_at.
+        AWAITING_APPROVAL = "awaiting_approval", _("Presse: Akkreditierung wird geprüft")
         WAITING = "waiting", _("Warteliste")
         CANCELLED = "cancelled", _("Storniert")
         EXPIRED = "expired", _("Nicht rechtzeitig bestätigt")
@@ -192,7 +265,21 @@ class Registration(models.Model):
         PARTICIPANT = "participant", _("Teilnehmende Person")
         ORGANISER = "organiser", _("Organisationsteam")
 
-    ACTIVE_STATUSES = [Status.HELD, Status.UNCONFIRMED, Status.CONFIRMED, Status.WAITING]
+    class Accreditation(models.TextChoices):
+        NOT_NEEDED = "", _("nicht nötig")
+        PENDING = "pending", _("wird geprüft")
+        APPROVED = "approved", _("bestätigt")
+        DECLINED = "declined", _("abgelehnt")
+
+    ACTIVE_STATUSES = [
+        Status.HELD,
+        Status.UNCONFIRMED,
+        Status.CONFIRMED,
+        Status.AWAITING_APPROVAL,
+        Status.WAITING,
+    ]
+    # Statuses whose seat is held until hold_expires_at.
+    HOLDING_STATUSES = [Status.HELD, Status.AWAITING_APPROVAL]
 
     event = models.ForeignKey(
         "programme.Event",
@@ -227,6 +314,38 @@ class Registration(models.Model):
     )
     language = models.CharField(_("Sprache"), max_length=5, default="de")
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices)
+    # Empty: the public pool. A person belongs to a contingent through an invitation code
+    # or, for the press, through the press contingent.
+    contingent = models.ForeignKey(
+        "registration.Contingent",
+        verbose_name=_("Kontingent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    invitation_code = models.ForeignKey(
+        "registration.InvitationCode",
+        verbose_name=_("Einladungscode"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+    )
+    media_outlet = models.CharField(_("Medium"), max_length=200, blank=True)
+    press_document = models.FileField(
+        _("Presseausweis oder Auftragsbestätigung"),
+        upload_to="press/",
+        storage=private_storage,
+        blank=True,
+    )
+    accreditation = models.CharField(
+        _("Akkreditierung"),
+        max_length=20,
+        choices=Accreditation.choices,
+        blank=True,
+        default="",
+    )
 
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
@@ -274,6 +393,9 @@ class Registration(models.Model):
     email_change_token_nonce = models.CharField(max_length=64, blank=True, editable=False)
     email_change_token_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
     email_change_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Keyed hash of the client network a held seat came from (services.client_key), for
+    # the cap on held seats per client; emptied once the address is confirmed.
+    client_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -287,7 +409,9 @@ class Registration(models.Model):
             models.UniqueConstraint(
                 "event",
                 Lower("email"),
-                condition=Q(status__in=["held", "unconfirmed", "confirmed", "waiting"]),
+                condition=Q(
+                    status__in=["held", "unconfirmed", "confirmed", "awaiting_approval", "waiting"]
+                ),
                 name="one_active_registration_per_email",
             ),
             models.UniqueConstraint(fields=["entry_code"], name="unique_entry_code"),
@@ -302,6 +426,7 @@ class Registration(models.Model):
                         "held",
                         "unconfirmed",
                         "confirmed",
+                        "awaiting_approval",
                         "waiting",
                         "cancelled",
                         "expired",
@@ -309,13 +434,24 @@ class Registration(models.Model):
                 ),
                 name="registration_status_known",
             ),
-            # Unconfirmed registrations have a deadline; nothing else has one.
+            # Unconfirmed registrations and press awaiting approval have a deadline; nothing
+            # else has one.
             models.CheckConstraint(
                 condition=(
-                    Q(status__in=["held", "unconfirmed"], hold_expires_at__isnull=False)
-                    | (~Q(status__in=["held", "unconfirmed"]) & Q(hold_expires_at__isnull=True))
+                    Q(
+                        status__in=["held", "unconfirmed", "awaiting_approval"],
+                        hold_expires_at__isnull=False,
+                    )
+                    | (
+                        ~Q(status__in=["held", "unconfirmed", "awaiting_approval"])
+                        & Q(hold_expires_at__isnull=True)
+                    )
                 ),
                 name="registration_deadline_only_while_unconfirmed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="awaiting_approval") | Q(accreditation="pending"),
+                name="registration_awaiting_approval_is_pending",
             ),
             models.CheckConstraint(
                 condition=~Q(status="confirmed")
@@ -354,6 +490,11 @@ class Registration(models.Model):
         indexes = [
             models.Index(fields=["event", "status"], name="registration_event_status"),
             models.Index(fields=["waitlisted_at"], name="registration_waitlisted_at"),
+            models.Index(
+                fields=["event", "client_key"],
+                condition=Q(status="held"),
+                name="registration_held_by_client",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -395,7 +536,7 @@ class Registration(models.Model):
     def email_change_token(self) -> str:
         return derive_token(TokenPurpose.EMAIL_CHANGE, self.email_change_token_nonce)
 
-    def token_matches(self, purpose: str, token: str) -> bool:
+    def token_matches(self, purpose: TokenPurpose, token: str) -> bool:
         stored = {
             TokenPurpose.MANAGE: self.manage_token_hash,
             TokenPurpose.CONFIRM: self.confirm_token_hash,
@@ -409,22 +550,33 @@ class Registration(models.Model):
         self.manage_token_hash = hash_token(self.manage_token())
 
     def waiting_position(self) -> int | None:
-        """1 for the first person on the waiting list."""
+        """1 for the first person on the waiting list (see with_waiting_place); read from
+        the annotation when the row was loaded with it."""
         if self.status != self.Status.WAITING:
             return None
-        ahead = (
-            Registration.objects.filter(event_id=self.event_id, status=self.Status.WAITING)
-            .filter(
-                Q(waitlisted_at__lt=self.waitlisted_at)
-                | Q(waitlisted_at=self.waitlisted_at, pk__lt=self.pk)
-            )
-            .count()
+        if hasattr(self, "waiting_place"):
+            return self.waiting_place
+        return (
+            Registration.objects.filter(pk=self.pk)
+            .with_waiting_place()
+            .values_list("waiting_place", flat=True)
+            .get()
         )
-        return ahead + 1
 
 
-def hold_duration() -> datetime.timedelta:
-    return datetime.timedelta(hours=settings.REGISTRATION_HOLD_HOURS)
+def hold_duration(*, taken: int = 0, capacity: int = 0) -> datetime.timedelta:
+    """How long a new hold lasts: REGISTRATION_HOLD_HOURS, shorter as the event fills
+    (REGISTRATION_HOLD_SHRINK: once PERCENT of the seats are taken, at most HOURS)."""
+    hours = settings.REGISTRATION_HOLD_HOURS
+    if capacity > 0:
+        for percent, shorter in settings.REGISTRATION_HOLD_SHRINK:
+            if taken * 100 >= percent * capacity:
+                hours = min(hours, shorter)
+    return datetime.timedelta(hours=hours)
+
+
+def press_review_duration() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.PRESS_REVIEW_DAYS)
 
 
 class RateLimitCounter(models.Model):
@@ -502,3 +654,118 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.registration} ({self.get_outcome_display()})"
+
+
+# Invitation codes: twelve characters of the entry-code alphabet, about 59 bits, so that
+# nobody finds a valid code by trying (wrong tries are rate-limited on top).
+INVITATION_CODE_LENGTH = 12
+
+
+def new_invitation_code() -> str:
+    return "".join(secrets.choice(ENTRY_CODE_ALPHABET) for _ in range(INVITATION_CODE_LENGTH))
+
+
+class ContingentQuerySet(models.QuerySet):
+    def unreleased(self):
+        return self.filter(released_at__isnull=True)
+
+    def due_for_release(self, now: datetime.datetime | None = None):
+        return self.unreleased().filter(release_at__lte=now or timezone.now())
+
+
+class Contingent(models.Model):
+    """Seats reserved for a named group (the model municipalities, the host ministry, the
+    umbrella associations, the press). The public pool is the capacity less what the
+    unreleased contingents reserve; once released, a contingent's unused seats join the
+    public pool. The arithmetic lives in registration/pools.py."""
+
+    event = models.ForeignKey(
+        "programme.Event",
+        verbose_name=_("Veranstaltung"),
+        on_delete=models.CASCADE,
+        related_name="contingents",
+    )
+    name = models.CharField(_("Name"), max_length=100)
+    seats = models.PositiveIntegerField(_("reservierte Plätze"))
+    is_press = models.BooleanField(
+        _("Pressekontingent"),
+        default=False,
+        help_text=_(
+            "Anmeldungen aus dem Bereich Presse kommen in dieses Kontingent und warten auf "
+            "die Akkreditierung."
+        ),
+    )
+    release_at = models.DateTimeField(
+        _("Freigabe am"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Freie Plätze gehen zu diesem Zeitpunkt in den allgemeinen Pool. Leer: erst bei "
+            "Freigabe von Hand."
+        ),
+    )
+    released_at = models.DateTimeField(_("freigegeben am"), null=True, blank=True, editable=False)
+
+    objects = ContingentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Kontingent")
+        verbose_name_plural = _("Kontingente")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="one_contingent_name_per_event"),
+            models.UniqueConstraint(
+                fields=["event"], condition=Q(is_press=True), name="one_press_contingent_per_event"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_released(self) -> bool:
+        return self.released_at is not None
+
+
+class InvitationCode(models.Model):
+    """A code that seats its holder in a contingent, for one person or a number of uses."""
+
+    contingent = models.ForeignKey(
+        Contingent, verbose_name=_("Kontingent"), on_delete=models.PROTECT, related_name="codes"
+    )
+    code = models.CharField(
+        _("Code"), max_length=INVITATION_CODE_LENGTH, default=new_invitation_code, editable=False
+    )
+    max_uses = models.PositiveIntegerField(
+        _("Anmeldungen mit diesem Code"),
+        default=1,
+        help_text=_("1 für eine persönliche Einladung."),
+    )
+    expires_at = models.DateTimeField(_("gültig bis"), null=True, blank=True)
+    recipient_name = models.CharField(_("Name der eingeladenen Person"), max_length=200, blank=True)
+    recipient_email = models.EmailField(_("E-Mail-Adresse der eingeladenen Person"), blank=True)
+    language = models.CharField(
+        _("Sprache der Einladung"), max_length=5, choices=settings.LANGUAGES, default="de"
+    )
+    invited_at = models.DateTimeField(_("Einladung verschickt am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Einladungscode")
+        verbose_name_plural = _("Einladungscodes")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="unique_invitation_code"),
+            models.CheckConstraint(condition=Q(max_uses__gte=1), name="invitation_code_has_a_use"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code_display
+
+    @property
+    def code_display(self) -> str:
+        """Grouped 4-4-4 so it can be read and typed: “7KQM-X3PD-9HTW”."""
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        return self.expires_at is not None and (now or timezone.now()) >= self.expires_at

@@ -17,22 +17,30 @@ import datetime
 import hashlib
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+import audit
+from audit import Actor
+from eventsite.client_address import client_network
 from programme.models import Event, Page
-from registration import emails
+from registration import emails, pools
 from registration.models import (
+    Contingent,
+    InvitationCode,
     RateLimitCounter,
     Registration,
     RegistrationSettings,
     TokenPurpose,
+    WindowState,
     hash_token,
     hold_duration,
     new_entry_code,
     new_token_nonce,
+    normalise_entry_code,
+    press_review_duration,
 )
 
 Status = Registration.Status
@@ -42,6 +50,10 @@ Status = Registration.Status
 RATE_LIMIT_WINDOW = datetime.timedelta(hours=1)
 RATE_LIMIT_PER_EMAIL = 5
 RATE_LIMIT_PER_IP = 60
+# Email changes: each sends a link to an address nobody has confirmed yet, so they are
+# limited per registration and per IP as well as per target address (RATE_LIMIT_PER_EMAIL).
+EMAIL_CHANGES_PER_REGISTRATION = 3
+EMAIL_CHANGES_PER_IP = 10
 # A link to confirm a new email address is valid this long.
 EMAIL_CHANGE_VALID_FOR = datetime.timedelta(hours=48)
 
@@ -60,10 +72,45 @@ DETAIL_FIELDS = (
 )
 
 
-class RegistrationError(Exception):
-    """A business rule said no. `message` is translated and safe to show."""
+# State fields whose old and new values the audit trail records with every state change.
+STATE_FIELDS = (
+    "status",
+    "hold_expires_at",
+    "email_confirmed_at",
+    "waitlisted_at",
+    "confirmed_at",
+    "cancelled_at",
+    "cancelled_by",
+    "checked_in_at",
+)
 
-    status_code = 400
+
+def _snapshot(registration: Registration, fields=STATE_FIELDS) -> dict:
+    return {field: getattr(registration, field) for field in fields}
+
+
+def _audit(
+    registration: Registration,
+    *,
+    actor: Actor,
+    action: str,
+    before: dict,
+    fields=STATE_FIELDS,
+    note: str = "",
+) -> None:
+    """Record what changed since `before` (a _snapshot) in the audit trail."""
+    audit.record(
+        registration,
+        actor=actor,
+        action=action,
+        changes=audit.changes_between(before, registration, fields),
+        note=note,
+    )
+
+
+class RegistrationError(Exception):
+    """A business rule said no. `message` is translated and safe to show; the views decide
+    which HTTP status a refusal gets."""
 
     def __init__(self, message=None):
         self.message = message or self.default_message
@@ -73,27 +120,61 @@ class RegistrationError(Exception):
 
 
 class RegistrationClosed(RegistrationError):
-    status_code = 403
     default_message = _("Die Anmeldung ist derzeit geschlossen.")
 
 
 class RateLimited(RegistrationError):
-    status_code = 429
     default_message = _("Zu viele Anfragen. Bitte versuchen Sie es in einer Stunde erneut.")
 
 
 class InvalidLink(RegistrationError):
-    status_code = 404
     default_message = _("Dieser Link ist ungültig. Bitte prüfen Sie, ob er vollständig ist.")
 
 
 class LinkExpired(RegistrationError):
-    status_code = 410
     default_message = _("Dieser Link ist abgelaufen.")
 
 
 class NotPossible(RegistrationError):
-    status_code = 409
+    """The request contradicts the registration's current state."""
+
+
+class AddressTaken(NotPossible):
+    default_message = _("Mit dieser E-Mail-Adresse besteht bereits eine andere Anmeldung.")
+
+
+class NoSeatFree(NotPossible):
+    default_message = _(
+        "Es ist kein Platz frei. Erhöhen Sie zuerst die Zahl der Plätze oder bestätigen Sie "
+        "mit einem zusätzlichen Platz."
+    )
+
+
+class InvitationCodeRefused(RegistrationError):
+    """The invitation code cannot be used; nothing was registered."""
+
+    default_message = _(
+        "Diesen Einladungscode kennen wir nicht. Bitte prüfen Sie ihn, oder lassen Sie das "
+        "Feld leer, um sich ohne Code anzumelden."
+    )
+
+
+class InvitationCodeExpired(InvitationCodeRefused):
+    default_message = _("Dieser Einladungscode ist abgelaufen.")
+
+
+class InvitationCodeUsedUp(InvitationCodeRefused):
+    default_message = _(
+        "Mit diesem Einladungscode haben sich schon so viele Personen angemeldet, wie er "
+        "erlaubt. Bitte wenden Sie sich an die Person, die Sie eingeladen hat."
+    )
+
+
+class SubmissionKind(models.TextChoices):
+    HELD = Status.HELD.value, Status.HELD.label
+    UNCONFIRMED = Status.UNCONFIRMED.value, Status.UNCONFIRMED.label
+    # The address had an active registration already; its link was sent again.
+    ALREADY_REGISTERED = "already_registered", _("Bereits angemeldet")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,17 +182,22 @@ class SubmissionOutcome:
     """What a submission did. The page shows the same neutral text for every kind so it
     never reveals whether an address was registered before."""
 
-    kind: str  # "held" | "unconfirmed" | "already_registered"
+    kind: SubmissionKind
     registration: Registration
 
 
 @dataclasses.dataclass(frozen=True)
 class SeatStatus:
+    """The whole event's counts, and `free` as the public pool has it: what a person without
+    an invitation code can still get (seats reserved for contingents are not offered)."""
+
     capacity: int
     confirmed: int
     held: int
     waiting: int
-    window: str  # "open" | "not_yet_open" | "closed"
+    window: WindowState
+    public_free: int | None = None
+    contingents: tuple[pools.PoolUse, ...] = ()
 
     @property
     def taken(self) -> int:
@@ -119,11 +205,21 @@ class SeatStatus:
 
     @property
     def free(self) -> int:
+        if self.public_free is not None:
+            return self.public_free
         return max(self.capacity - self.taken, 0)
 
     @property
     def is_full(self) -> bool:
         return self.free == 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.window == WindowState.OPEN
+
+    @property
+    def opens_later(self) -> bool:
+        return self.window == WindowState.NOT_YET_OPEN
 
 
 # --- reads ---------------------------------------------------------------------------------
@@ -133,13 +229,22 @@ def seat_status(event: Event) -> SeatStatus:
     """Counts for pages and the admin summary (a snapshot, not a reservation)."""
     now = timezone.now()
     registrations = Registration.objects.filter(event=event)
+    uses = pools.pool_uses(event, now)
     return SeatStatus(
         capacity=event.capacity,
         confirmed=registrations.filter(status=Status.CONFIRMED).count(),
         held=registrations.live_holds(now).count(),
         waiting=registrations.filter(status=Status.WAITING).count(),
         window=RegistrationSettings.for_event(event).state(now),
+        public_free=uses[pools.PUBLIC].free,
+        contingents=tuple(use for key, use in uses.items() if key is not pools.PUBLIC),
     )
+
+
+def current_hold_hours(seats: SeatStatus) -> int:
+    """How many hours a seat held now would be held: what the sign-up page says."""
+    duration = hold_duration(taken=seats.taken, capacity=seats.capacity)
+    return int(duration.total_seconds() // 3600)
 
 
 def privacy_notice_version() -> str:
@@ -164,6 +269,39 @@ def _free_seats(event: Event, now: datetime.datetime) -> int:
     return event.capacity - taken
 
 
+def _newcomer_may_take_seat(
+    event: Event, now: datetime.datetime, contingent_id: int | None = None
+) -> bool:
+    """Under the event lock: whether a person who is not on the waiting list may take a
+    seat now in their pool (a contingent, or the public pool). Only when one is free there
+    and nobody of that pool waits: the waiting list goes first."""
+    uses = pools.pool_uses(event, now)
+    return pools.pool_of(uses, contingent_id).newcomer_may_take_seat
+
+
+def ensure_address_free(*, registration: Registration, email: str) -> None:
+    """Raise AddressTaken if another active registration of the same event uses the address
+    (the database allows one: one_active_registration_per_email)."""
+    taken = (
+        Registration.objects.filter(event_id=registration.event_id)
+        .active()
+        .for_email(email)
+        .exclude(pk=registration.pk)
+        .exists()
+    )
+    if taken:
+        raise AddressTaken()
+
+
+def _save_address_change(registration: Registration, **save_kwargs) -> None:
+    """Save a changed address; another registration may have taken it since the check."""
+    try:
+        with transaction.atomic():
+            registration.save(**save_kwargs)
+    except IntegrityError as error:
+        raise AddressTaken() from error
+
+
 def _settle_locked(
     event: Event, now: datetime.datetime
 ) -> tuple[list[Registration], list[Registration]]:
@@ -171,26 +309,56 @@ def _settle_locked(
     Returns (expired, promoted)."""
     expired = []
     for registration in Registration.objects.filter(event=event).lapsed(now).order_by("pk"):
-        held_seat = registration.status == Status.HELD
+        held_seat = registration.status in Registration.HOLDING_STATUSES
+        press_review_lapsed = registration.status == Status.AWAITING_APPROVAL
+        before = _snapshot(registration)
         registration.status = Status.EXPIRED
         registration.hold_expires_at = None
         registration.save(update_fields=["status", "hold_expires_at", "updated_at"])
-        emails.hold_expired(registration, held_seat=held_seat)
+        _audit(
+            registration, actor=Actor.system("expire-holds"), action="hold_expired", before=before
+        )
+        emails.hold_expired(
+            registration, held_seat=held_seat, press_review_lapsed=press_review_lapsed
+        )
         expired.append(registration)
     return expired, _promote_locked(event, now)
 
 
 def _promote_locked(event: Event, now: datetime.datetime) -> list[Registration]:
+    """Give each pool's free seats to that pool's waiting list, first come first served:
+    the contingents first, then the public pool (which holds the people of released
+    contingents too). Press people whose accreditation is open hold their seat until an
+    organiser decides."""
     promoted = []
-    free = _free_seats(event, now)
-    if free <= 0:
-        return promoted
-    for registration in Registration.objects.filter(event=event).waiting_list()[:free]:
-        registration.status = Status.CONFIRMED
-        registration.confirmed_at = now
-        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
-        emails.moved_up(registration)
-        promoted.append(registration)
+    uses = pools.pool_uses(event, now)
+    contingents = {use.contingent.pk: use.contingent for use in uses.values() if use.contingent}
+    contingents.update(
+        {c.pk: c for c in Contingent.objects.filter(event=event, released_at__isnull=False)}
+    )
+    keys = [key for key in uses if key is not pools.PUBLIC] + [pools.PUBLIC]
+    for key in keys:
+        if key is pools.PUBLIC and promoted:
+            uses = pools.pool_uses(event, now)  # the contingents' moves count against the event
+        use = uses[key]
+        if use.free <= 0 or use.waiting == 0:
+            continue
+        for registration in pools.waiting_in_pool(event, key, contingents)[: use.free]:
+            before = _snapshot(registration)
+            if registration.accreditation == Registration.Accreditation.PENDING:
+                registration.status = Status.AWAITING_APPROVAL
+                registration.hold_expires_at = now + press_review_duration()
+                registration.save(update_fields=["status", "hold_expires_at", "updated_at"])
+                emails.accreditation_pending(registration)
+            else:
+                registration.status = Status.CONFIRMED
+                registration.confirmed_at = now
+                registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+                emails.moved_up(registration)
+            _audit(
+                registration, actor=Actor.system("waiting-list"), action="promoted", before=before
+            )
+            promoted.append(registration)
     return promoted
 
 
@@ -222,11 +390,52 @@ def check_rate_limit(*, email: str, ip: str | None) -> None:
         raise RateLimited()
 
 
+def check_email_change_limit(*, registration: Registration, new_email: str, ip: str | None):
+    """Count one email change for the registration, the IP and the target address; raise
+    RateLimited above any of the limits."""
+    now = timezone.now()
+    over = _count_hit(f"email:{new_email.strip().lower()}", now) > RATE_LIMIT_PER_EMAIL
+    over = (
+        _count_hit(f"email-change-registration:{registration.pk}", now)
+        > EMAIL_CHANGES_PER_REGISTRATION
+        or over
+    )
+    if ip:
+        over = _count_hit(f"email-change-ip:{ip}", now) > EMAIL_CHANGES_PER_IP or over
+    if over:
+        raise RateLimited()
+
+
 def purge_rate_limit_counters() -> int:
     deleted, _ = RateLimitCounter.objects.filter(
         window_start__lt=timezone.now() - 2 * RATE_LIMIT_WINDOW
     ).delete()
     return deleted
+
+
+# --- held seats per client -------------------------------------------------------------------
+
+
+def client_key(ip: str | None) -> str:
+    """A keyed hash of the client's network (IPv4 address, IPv6 /64); "" when unknown.
+    No address is stored, and without SECRET_KEY the hash reveals none."""
+    if not ip:
+        return ""
+    try:
+        network = client_network(ip)
+    except ValueError:
+        return ""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:client:{network}".encode()).hexdigest()
+
+
+def client_may_hold_another_seat(*, event: Event, client_key: str, now: datetime.datetime) -> bool:
+    """The cap on live holds per client (REGISTRATION_HOLDS_PER_CLIENT), so one client
+    cannot block the seats of everyone else with unconfirmed sign-ups. Call under the
+    event lock, like every seat count."""
+    if not client_key:
+        return True
+    held = Registration.objects.filter(event=event, client_key=client_key).live_holds(now).count()
+    return held < settings.REGISTRATION_HOLDS_PER_CLIENT
 
 
 # --- sign-up and confirmation ----------------------------------------------------------------
@@ -242,6 +451,7 @@ def submit_registration(
     address that is already registered gets its link again instead."""
     email = data["email"].strip()
     check_rate_limit(email=email, ip=ip)
+    code = _invitation_code(event, data.get("invitation_code", ""), ip=ip)
     with transaction.atomic():
         event = _lock_event(event.pk)
         if not RegistrationSettings.for_event(event).is_open():
@@ -252,25 +462,46 @@ def submit_registration(
         existing = Registration.objects.filter(event=event).active().for_email(email).first()
         if existing is not None:
             _send_link_again(existing)
-            return SubmissionOutcome("already_registered", existing)
+            return SubmissionOutcome(SubmissionKind.ALREADY_REGISTERED, existing)
 
-        holds_seat = (
-            _free_seats(event, now) > 0
-            and not Registration.objects.filter(event=event, status=Status.WAITING).exists()
+        if code is not None:
+            _ensure_code_usable_locked(code, now)
+        contingent = pools.pool_for_newcomer(
+            event=event, category=data.get("category", ""), code=code
+        )
+        is_press = data.get("category") == Registration.Category.PRESS
+        free = _free_seats(event, now)
+        seat_free = _newcomer_may_take_seat(event, now, contingent.pk if contingent else None)
+        key = client_key(ip)
+        holds_seat = seat_free and client_may_hold_another_seat(
+            event=event, client_key=key, now=now
         )
         registration = Registration(
             event=event,
             email=email,
             language=language,
             status=Status.HELD if holds_seat else Status.UNCONFIRMED,
-            hold_expires_at=now + hold_duration(),
+            client_key=key if holds_seat else "",
+            hold_expires_at=now
+            + hold_duration(taken=event.capacity - free, capacity=event.capacity),
             privacy_consent_version=privacy_notice_version(),
             privacy_consented_at=now,
+            contingent=contingent,
+            invitation_code=code,
+            media_outlet=data.get("media_outlet", "") if is_press else "",
+            press_document=data.get("press_document") if is_press else None,
+            accreditation=Registration.Accreditation.PENDING if is_press else "",
             **{field: data[field] for field in DETAIL_FIELDS if field in data},
         )
         _save_new(registration)
-        emails.confirm_address(registration)
-        return SubmissionOutcome(registration.status, registration)
+        _audit(
+            registration,
+            actor=Actor.attendee("registration"),
+            action="created",
+            before={field: None for field in STATE_FIELDS},
+        )
+        emails.confirm_address(registration, seat_on_confirmation=seat_free and not holds_seat)
+        return SubmissionOutcome(SubmissionKind(registration.status), registration)
 
 
 def _save_new(registration: Registration) -> None:
@@ -303,16 +534,20 @@ def confirm_email(*, token: str) -> Registration:
         registration = Registration.objects.get(pk=registration.pk)
 
         if registration.status in (Status.HELD, Status.UNCONFIRMED):
+            before = _snapshot(registration)
             registration.email_confirmed_at = now
             registration.hold_expires_at = None
+            registration.client_key = ""
             seat_free = (
                 registration.status == Status.HELD  # a live hold is a seat already counted
-                or (
-                    _free_seats(event, now) > 0
-                    and not Registration.objects.filter(event=event, status=Status.WAITING).exists()
-                )
+                or _newcomer_may_take_seat(event, now, registration.contingent_id)
             )
-            if seat_free:
+            if seat_free and registration.accreditation == Registration.Accreditation.PENDING:
+                registration.status = Status.AWAITING_APPROVAL
+                registration.hold_expires_at = now + press_review_duration()
+                registration.save()
+                emails.accreditation_pending(registration)
+            elif seat_free:
                 registration.status = Status.CONFIRMED
                 registration.confirmed_at = now
                 registration.save()
@@ -322,6 +557,12 @@ def confirm_email(*, token: str) -> Registration:
                 registration.waitlisted_at = now
                 registration.save()
                 emails.waitlisted(registration)
+            _audit(
+                registration,
+                actor=Actor.attendee("confirmation link"),
+                action="email_confirmed",
+                before=before,
+            )
     if registration.status == Status.EXPIRED:
         raise LinkExpired(
             _(
@@ -382,9 +623,20 @@ def registration_for_manage_token(token: str) -> Registration:
     return registration
 
 
-def cancel(*, registration: Registration, by: str = Registration.CancelledBy.PARTICIPANT):
+def cancel(
+    *,
+    registration: Registration,
+    by: str = Registration.CancelledBy.PARTICIPANT,
+    actor: Actor | None = None,
+):
     """Cancel a registration (also leaves the waiting list). A freed seat goes to the
     waiting list in the same step. Cancelling twice changes nothing the second time."""
+    if actor is None:
+        actor = (
+            Actor.attendee()
+            if by == Registration.CancelledBy.PARTICIPANT
+            else Actor.organiser(None)
+        )
     with transaction.atomic():
         event = _lock_event(registration.event_id)
         now = timezone.now()
@@ -392,6 +644,7 @@ def cancel(*, registration: Registration, by: str = Registration.CancelledBy.PAR
         if current.status in (Status.CANCELLED, Status.EXPIRED):
             return current
         previous_status = current.status
+        before = _snapshot(current)
         current.status = Status.CANCELLED
         current.cancelled_at = now
         current.cancelled_by = by
@@ -399,6 +652,7 @@ def cancel(*, registration: Registration, by: str = Registration.CancelledBy.PAR
         current.checked_in_at = None
         current.checked_in_by = None
         current.save()
+        _audit(current, actor=actor, action="cancelled", before=before)
         emails.cancelled(current, previous_status=previous_status)
         _settle_locked(event, now)
     return current
@@ -420,29 +674,41 @@ def update_details(*, registration: Registration, data: dict) -> Registration:
         changed = [f for f in DETAIL_FIELDS if f in data and getattr(current, f) != data[f]]
         if not changed:
             return current
+        before = _snapshot(current, changed)
         for field in changed:
             setattr(current, field, data[field])
         current.save(update_fields=[*changed, "updated_at"])
+        _audit(current, actor=Actor.attendee(), action="changed", before=before, fields=changed)
         emails.changed(current)
     return current
 
 
-def request_email_change(*, registration: Registration, new_email: str) -> None:
+def request_email_change(
+    *, registration: Registration, new_email: str, ip: str | None = None
+) -> None:
     """Send a link to the new address; the address changes only when it is followed.
     Always answers the same, so it never reveals whether the new address is registered."""
     new_email = new_email.strip()
-    check_rate_limit(email=new_email, ip=None)
+    check_email_change_limit(registration=registration, new_email=new_email, ip=ip)
     with transaction.atomic():
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         if not current.is_active:
             raise NotPossible(_("Diese Anmeldung kann nicht mehr geändert werden."))
         if new_email.lower() == current.email.lower():
             raise NotPossible(_("Das ist bereits Ihre E-Mail-Adresse."))
+        before = _snapshot(current, ["pending_email"])
         current.pending_email = new_email
         current.email_change_token_nonce = new_token_nonce()
         current.email_change_token_hash = hash_token(current.email_change_token())
         current.email_change_requested_at = timezone.now()
         current.save()
+        _audit(
+            current,
+            actor=Actor.attendee(),
+            action="email_change_requested",
+            before=before,
+            fields=["pending_email"],
+        )
         emails.confirm_new_address(current)
 
 
@@ -457,24 +723,17 @@ def confirm_email_change(*, token: str) -> Registration:
         if timezone.now() > current.email_change_requested_at + EMAIL_CHANGE_VALID_FOR:
             raise LinkExpired()
         old_email = current.email
-        taken = (
-            Registration.objects.filter(event_id=current.event_id)
-            .active()
-            .for_email(current.pending_email)
-            .exclude(pk=current.pk)
-            .exists()
-        )
-        if taken:
-            raise NotPossible(_("Mit dieser E-Mail-Adresse besteht bereits eine andere Anmeldung."))
+        ensure_address_free(registration=current, email=current.pending_email)
         current.email = current.pending_email
         _clear_email_change(current)
-        try:
-            with transaction.atomic():
-                current.save()
-        except IntegrityError as error:  # the address was taken a moment ago
-            raise NotPossible(
-                _("Mit dieser E-Mail-Adresse besteht bereits eine andere Anmeldung.")
-            ) from error
+        _save_address_change(current)
+        _audit(
+            current,
+            actor=Actor.attendee("email change link"),
+            action="email_changed",
+            before={"email": old_email, "pending_email": current.email},
+            fields=["email", "pending_email"],
+        )
         emails.changed(current, old_email=old_email)
     return current
 
@@ -497,18 +756,23 @@ def resend_link(*, email: str, ip: str | None = None) -> None:
 
 def _send_link_again(registration: Registration) -> None:
     if registration.awaits_email_confirmation:
-        emails.confirm_address(registration, again=True)
+        seat_on_confirmation = False
+        if registration.status == Status.UNCONFIRMED:
+            seats = seat_status(registration.event)
+            seat_on_confirmation = seats.free > 0 and seats.waiting == 0
+        emails.confirm_address(registration, again=True, seat_on_confirmation=seat_on_confirmation)
     else:
         emails.your_link(registration)
 
 
-def revoke_manage_link(*, registration: Registration) -> Registration:
+def revoke_manage_link(*, registration: Registration, actor: Actor | None = None) -> Registration:
     """A new personal link replaces the old one (which then stops working); it is sent to
     the registered address."""
     with transaction.atomic():
         current = Registration.objects.select_for_update().get(pk=registration.pk)
         current.rotate_manage_token()
         current.save(update_fields=["manage_token_nonce", "manage_token_hash", "updated_at"])
+        audit.record(current, actor=actor or Actor.organiser(None), action="link_replaced")
         emails.your_link(current)
     return current
 
@@ -529,19 +793,12 @@ def delete_expired_personal_data() -> int:
 
 
 # --- organisers (the guest list in the admin) ------------------------------------------------
-# Added by the guest-list work (issue 4, item 9). Each function is one thing an organiser
-# does to one registration; the admin only picks the registrations and reports the outcome.
-
-
-class NoSeatFree(NotPossible):
-    default_message = _(
-        "Es ist kein Platz frei. Erhöhen Sie zuerst die Zahl der Plätze oder bestätigen Sie "
-        "mit einem zusätzlichen Platz."
-    )
+# Each function is one thing an organiser does to one registration; the admin only picks the
+# registrations and reports the outcome.
 
 
 def confirm_from_waiting_list_by_hand(
-    *, registration: Registration, add_seat: bool = False
+    *, registration: Registration, add_seat: bool = False, actor: Actor | None = None
 ) -> tuple[Registration, int | None]:
     """An organiser confirms a person from the waiting list out of turn.
 
@@ -560,41 +817,65 @@ def confirm_from_waiting_list_by_hand(
         if current.status != Status.WAITING:
             raise NotPossible(_("Diese Person steht nicht auf der Warteliste."))
         new_capacity = None
-        free = _free_seats(event, now)
+        free = pools.pool_of(pools.pool_uses(event, now), current.contingent_id).free
         if free <= 0:
             if not add_seat:
                 raise NoSeatFree()
-            new_capacity = event.capacity - free + 1
+            new_capacity = event.capacity - min(_free_seats(event, now), 0) + 1
             event.capacity = new_capacity
             event.save(update_fields=["capacity"])
+        before = _snapshot(current)
         current.status = Status.CONFIRMED
         current.confirmed_at = now
         current.save(update_fields=["status", "confirmed_at", "updated_at"])
+        _audit(
+            current,
+            actor=actor or Actor.organiser(None),
+            action="confirmed_out_of_turn",
+            before=before,
+            note=_("mit einem zusätzlichen Platz") if new_capacity is not None else "",
+        )
         emails.moved_up(current)
     return current, new_capacity
 
 
-def resend_confirmation(*, registration: Registration) -> str:
+class ResentEmail(models.TextChoices):
+    """Which email resend_confirmation sent (the value is the email's template name)."""
+
+    CONFIRM_ADDRESS = "confirm_address", _("Link zur Bestätigung der E-Mail-Adresse")
+    CONFIRMED = "confirmed", _("Anmeldebestätigung mit Einlasscode")
+    WAITLISTED = "waitlisted", _("Nachricht zur Warteliste")
+
+
+def resend_confirmation(*, registration: Registration, actor: Actor | None = None) -> ResentEmail:
     """Send the email that belongs to the current status again: the link to confirm the
-    address, the confirmation with ticket, or the waiting-list notice. Returns the name of
-    the email template."""
+    address, the confirmation with ticket, or the waiting-list notice."""
     with transaction.atomic():
         current = (
             Registration.objects.select_related("event").select_for_update().get(pk=registration.pk)
         )
+        template = None
         if current.awaits_email_confirmation:
             emails.confirm_address(current, again=True)
-            return "confirm_address"
-        if current.status == Status.CONFIRMED:
+            template = ResentEmail.CONFIRM_ADDRESS
+        elif current.status == Status.CONFIRMED:
             emails.confirmed(current)
-            return "confirmed"
-        if current.status == Status.WAITING:
+            template = ResentEmail.CONFIRMED
+        elif current.status == Status.WAITING:
             emails.waitlisted(current)
-            return "waitlisted"
+            template = ResentEmail.WAITLISTED
+        if template:
+            audit.record(
+                current,
+                actor=actor or Actor.organiser(None),
+                action="email_resent",
+                note=str(template.label),
+            )
+            return template
     raise NotPossible(_("Die Anmeldung ist nicht mehr aktiv."))
 
 
-def resend_link_by_organiser(*, registration: Registration) -> None:
+def resend_link_by_organiser(*, registration: Registration, actor: Actor | None = None) -> None:
     """Send the personal link again (the existing one stays valid); to an unconfirmed
     address goes the link to confirm it first, as for “lost your link?”."""
     with transaction.atomic():
@@ -604,9 +885,14 @@ def resend_link_by_organiser(*, registration: Registration) -> None:
         if not current.is_active:
             raise NotPossible(_("Die Anmeldung ist nicht mehr aktiv."))
         _send_link_again(current)
+        audit.record(
+            current, actor=actor or Actor.organiser(None), action="email_resent", note="link"
+        )
 
 
-def change_details_by_organiser(*, registration: Registration, data: dict) -> list[str]:
+def change_details_by_organiser(
+    *, registration: Registration, data: dict, actor: Actor | None = None
+) -> list[str]:
     """An organiser corrects a person's details (and, e.g. after a typo, the address).
     The person is told by email, at the old address too if it changed. Returns the names
     of the changed fields."""
@@ -620,25 +906,162 @@ def change_details_by_organiser(*, registration: Registration, data: dict) -> li
         changed = [f for f in fields if f in data and getattr(current, f) != data[f]]
         if not changed:
             return []
+        before = _snapshot(current, changed)
         old_email = current.email
         new_email = data.get("email", old_email).strip()
         email_changed = new_email.lower() != old_email.lower()
-        if email_changed and (
-            Registration.objects.filter(event_id=current.event_id)
-            .active()
-            .for_email(new_email)
-            .exclude(pk=current.pk)
-            .exists()
-        ):
-            raise NotPossible(_("Mit dieser E-Mail-Adresse besteht bereits eine andere Anmeldung."))
+        if email_changed:
+            ensure_address_free(registration=current, email=new_email)
         for field in changed:
             setattr(current, field, new_email if field == "email" else data[field])
-        try:
-            with transaction.atomic():
-                current.save(update_fields=[*changed, "updated_at"])
-        except IntegrityError as error:  # the address was taken a moment ago
-            raise NotPossible(
-                _("Mit dieser E-Mail-Adresse besteht bereits eine andere Anmeldung.")
-            ) from error
+        _save_address_change(current, update_fields=[*changed, "updated_at"])
+        _audit(
+            current,
+            actor=actor or Actor.organiser(None),
+            action="changed",
+            before=before,
+            fields=changed,
+        )
         emails.changed(current, old_email=old_email if email_changed else None)
     return changed
+
+
+# --- invitation codes, contingents and press accreditation ----------------------------------
+
+
+def _invitation_code(event: Event, text: str, *, ip: str | None) -> InvitationCode | None:
+    """The code a person typed, or None without one. Before the seat lock, so that a wrong
+    try is counted in a committed step of its own (rate limit per client) and refused at
+    once; whether the code is still usable is decided under the lock."""
+    text = normalise_entry_code(text)
+    if not text:
+        return None
+    code = (
+        InvitationCode.objects.filter(code=text, contingent__event=event)
+        .select_related("contingent")
+        .first()
+    )
+    if code is None:
+        key = f"invitation-code:{ip or 'unknown'}"
+        if _count_hit(key, timezone.now()) > settings.INVITATION_CODE_TRIES_PER_HOUR:
+            raise RateLimited()
+        raise InvitationCodeRefused()
+    return code
+
+
+def _ensure_code_usable_locked(code: InvitationCode, now: datetime.datetime) -> None:
+    if code.is_expired(now):
+        raise InvitationCodeExpired()
+    used = code.registrations.filter(status__in=Registration.ACTIVE_STATUSES).count()
+    if used >= code.max_uses:
+        raise InvitationCodeUsedUp()
+
+
+def save_contingent(*, contingent: Contingent) -> list[Registration]:
+    """Create, enlarge or shrink a contingent. Shrinking never takes a seat from anybody
+    (pools.py); seats it frees or adds go to the waiting lists at once."""
+    with transaction.atomic():
+        event = _lock_event(contingent.event_id)
+        contingent.save()
+        _expired, promoted = _settle_locked(event, timezone.now())
+        return promoted
+
+
+def release_contingent(*, contingent: Contingent) -> list[Registration]:
+    """Give a contingent's unused seats to the public pool; its waiting list joins the public
+    one in the order of confirmation. Returns who moved up."""
+    with transaction.atomic():
+        event = _lock_event(contingent.event_id)
+        current = Contingent.objects.get(pk=contingent.pk)
+        if current.released_at is None:
+            current.released_at = timezone.now()
+            current.save(update_fields=["released_at"])
+        contingent.released_at = current.released_at
+        _expired, promoted = _settle_locked(event, timezone.now())
+        return promoted
+
+
+def release_due_contingents() -> int:
+    """Periodic job: release the contingents whose release date has come."""
+    due = list(Contingent.objects.due_for_release())
+    for contingent in due:
+        release_contingent(contingent=contingent)
+    return len(due)
+
+
+def send_invitations(*, codes) -> tuple[int, int]:
+    """Queue the personal invitation of each code that has an address; returns (sent,
+    skipped)."""
+    sent = skipped = 0
+    with transaction.atomic():
+        for code in codes.select_related("contingent__event"):
+            if not code.recipient_email:
+                skipped += 1
+                continue
+            emails.invitation(code)
+            code.invited_at = timezone.now()
+            code.save(update_fields=["invited_at"])
+            sent += 1
+    return sent, skipped
+
+
+class NotAwaitingApproval(NotPossible):
+    default_message = _("Die Akkreditierung dieser Anmeldung wird gerade nicht geprüft.")
+
+
+def approve_accreditation(
+    *, registration: Registration, actor: Actor | None = None
+) -> Registration:
+    """An organiser confirms a press accreditation: the held seat becomes a confirmed one
+    and the person gets the confirmation with the entry code."""
+    with transaction.atomic():
+        _lock_event(registration.event_id)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status != Status.AWAITING_APPROVAL:
+            raise NotAwaitingApproval()
+        before = _snapshot(current, fields=[*STATE_FIELDS, "accreditation"])
+        now = timezone.now()
+        current.status = Status.CONFIRMED
+        current.confirmed_at = now
+        current.hold_expires_at = None
+        current.accreditation = Registration.Accreditation.APPROVED
+        current.save()
+        _audit(
+            current,
+            actor=actor or Actor.organiser(None),
+            action="accreditation_approved",
+            before=before,
+            fields=[*STATE_FIELDS, "accreditation"],
+        )
+        emails.accreditation_approved(current)
+    return current
+
+
+def decline_accreditation(
+    *, registration: Registration, actor: Actor | None = None
+) -> Registration:
+    """An organiser declines a press accreditation: the registration ends, the press seat
+    goes to the next person waiting for one."""
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status != Status.AWAITING_APPROVAL:
+            raise NotAwaitingApproval()
+        before = _snapshot(current, fields=[*STATE_FIELDS, "accreditation"])
+        now = timezone.now()
+        current.status = Status.CANCELLED
+        current.cancelled_at = now
+        current.cancelled_by = Registration.CancelledBy.ORGANISER
+        current.hold_expires_at = None
+        current.accreditation = Registration.Accreditation.DECLINED
+        current.save()
+        _audit(
+            current,
+            actor=actor or Actor.organiser(None),
+            action="accreditation_declined",
+            before=before,
+            fields=[*STATE_FIELDS, "accreditation"],
+        )
+        emails.accreditation_declined(current)
+        _settle_locked(event, now)
+    return current

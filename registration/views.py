@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,10 +17,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from eventsite.client_address import client_ip
 from programme.models import Event
 from registration import services
 from registration.forms import DetailsForm, EmailChangeForm, LostLinkForm, RegistrationForm
-from registration.models import Registration, RegistrationSettings
+from registration.models import Registration, RegistrationSettings, TokenPurpose
+
+# The HTTP status of each kind of refusal (the most specific class listed wins).
+STATUS_OF_REFUSAL = {
+    services.RegistrationClosed: 403,
+    services.RateLimited: 429,
+    services.InvalidLink: 404,
+    services.LinkExpired: 410,
+    services.NotPossible: 409,
+    services.RegistrationError: 400,
+}
 
 
 def _current_event() -> Event:
@@ -31,22 +41,18 @@ def _current_event() -> Event:
     return event
 
 
-def client_ip(request) -> str | None:
-    """The visitor's address; behind the proxy (BEHIND_PROXY) the one it appended last."""
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            return forwarded.split(",")[-1].strip()[:64]
-    return request.META.get("REMOTE_ADDR")
+def status_of(error: services.RegistrationError) -> int:
+    return next(STATUS_OF_REFUSAL[cls] for cls in type(error).__mro__ if cls in STATUS_OF_REFUSAL)
 
 
 def problem(request, error: services.RegistrationError, *, title: str | None = None):
     """A refusal as a friendly page, with the status code a client should see."""
+    link_failed = isinstance(error, services.InvalidLink | services.LinkExpired)
     return render(
         request,
         "registration/problem.html",
-        {"message": error.message, "title": title, "status_code": error.status_code},
-        status=error.status_code,
+        {"message": error.message, "title": title, "offer_lost_link": link_failed},
+        status=status_of(error),
     )
 
 
@@ -78,14 +84,18 @@ def _manage_redirect(token: str):
 def registration_form(request):
     event = _current_event()
     seats = services.seat_status(event)
-    if seats.window != "open":
+    if not seats.is_open:
         error = services.RegistrationClosed()
         if request.method == "POST":
             return problem(request, error)
         window = RegistrationSettings.for_event(event)
         return render(request, "registration/closed.html", {"seats": seats, "window": window})
 
-    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, request.FILES)
+    else:
+        # The link of a personal invitation fills the code in (?code=...).
+        form = RegistrationForm(initial={"invitation_code": request.GET.get("code", "")[:40]})
     if request.method == "POST" and form.is_valid():
         if form.is_bot:
             # Pretend success so a bot learns nothing; nothing is stored or sent.
@@ -97,13 +107,23 @@ def registration_form(request):
                 language=request.LANGUAGE_CODE,
                 ip=client_ip(request),
             )
+        except services.InvitationCodeRefused as error:
+            # Shown at the field, with everything else the person typed kept.
+            form.add_error("invitation_code", error.message)
         except services.RegistrationError as error:
             return problem(request, error)
-        return redirect("registration:thanks")
+        else:
+            return redirect("registration:thanks")
+    has_code = bool(form["invitation_code"].value())
     return render(
         request,
         "registration/form.html",
-        {"form": form, "seats": seats, "hold_hours": settings.REGISTRATION_HOLD_HOURS},
+        {
+            "form": form,
+            "seats": seats,
+            "has_code": has_code,
+            "hold_hours": services.current_hold_hours(seats),
+        },
         status=400 if form.is_bound else 200,
     )
 
@@ -118,7 +138,7 @@ def thanks(request):
 @private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token: str):
-    registration = Registration.objects.by_token("confirm", token).first()
+    registration = Registration.objects.by_token(TokenPurpose.CONFIRM, token).first()
     if registration is None:
         return problem(request, services.InvalidLink())
     if request.method != "POST":
@@ -193,7 +213,9 @@ def change_email(request, registration, token):
     if request.method == "POST" and form.is_valid():
         try:
             services.request_email_change(
-                registration=registration, new_email=form.cleaned_data["new_email"]
+                registration=registration,
+                new_email=form.cleaned_data["new_email"],
+                ip=client_ip(request),
             )
         except services.NotPossible as error:
             form.add_error("new_email", error.message)
@@ -241,7 +263,7 @@ def cancel(request, registration, token):
 @private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm_email_change(request, token: str):
-    registration = Registration.objects.by_token("email-change", token).first()
+    registration = Registration.objects.by_token(TokenPurpose.EMAIL_CHANGE, token).first()
     if registration is None:
         return problem(request, services.InvalidLink())
     if request.method != "POST":

@@ -54,7 +54,10 @@ class SpeakerAccess(models.Model):
         WITHDRAWN = "withdrawn", _("abgesagt")
 
     speaker = models.OneToOneField(
-        Speaker, verbose_name=_("Referent/in"), on_delete=models.CASCADE, related_name="access"
+        Speaker,
+        verbose_name=_("Referierende Person"),
+        on_delete=models.CASCADE,
+        related_name="access",
     )
     email = models.EmailField(
         _("E-Mail-Adresse"),
@@ -124,7 +127,10 @@ class Slides(models.Model):
     """A speaker's PDF for one of their sessions. Public once an organiser releases it."""
 
     speaker = models.ForeignKey(
-        Speaker, verbose_name=_("Referent/in"), on_delete=models.CASCADE, related_name="slides"
+        Speaker,
+        verbose_name=_("Referierende Person"),
+        on_delete=models.CASCADE,
+        related_name="slides",
     )
     session = models.ForeignKey(
         Session, verbose_name=_("Programmpunkt"), on_delete=models.CASCADE, related_name="slides"

@@ -33,3 +33,18 @@ def current_seats(event):
 def entry_qr_src(code: str) -> str:
     """The entry code as a regular QR code, for the src of an <img>."""
     return entry_qr_data_uri(code)
+
+
+@register.simple_tag
+def event_json_ld(event, seats):
+    """The home page's schema.org Event, with free admission as an offer that follows the
+    seat status (registration/structured_data.py)."""
+    from programme.structured_data import json_ld_script, main_event
+    from programme.templatetags.site import preview_image_url
+    from registration.structured_data import admission_offer
+
+    if event is None:
+        return ""
+    return json_ld_script(
+        main_event(event, image_url=preview_image_url(event), offers=admission_offer(event, seats))
+    )

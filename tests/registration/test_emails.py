@@ -37,7 +37,12 @@ CASES = [
 def test_every_email_renders_in_both_languages(full_registration, name, context, language):
     subject, text, html = render_email(
         template=f"registration/{name}",
-        context={"registration": full_registration, "organiser_email": "o@example.org", **context},
+        context={
+            "registration": full_registration,
+            "greeting_name": emails.greeting_name(full_registration),
+            "organiser_email": "o@example.org",
+            **context,
+        },
         language=language,
     )
     assert subject and "\n" not in subject

@@ -237,7 +237,7 @@ class TestBadInput:
         assert Registration.objects.get().model_municipality == "guetersloh"
 
     def test_model_municipality_ignored_for_other_categories(self, client, event):
-        self.post(client, category="press", model_municipality="guetersloh")
+        self.post(client, category="science", model_municipality="guetersloh")
         assert Registration.objects.get().model_municipality == ""
 
     def test_form_has_autocomplete_and_labels(self, client, event):

@@ -181,5 +181,5 @@ def test_the_cache_is_a_database_table_every_process_shares(client, event, djang
 
     assert settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM django_cache")
+        cursor.execute(f"SELECT COUNT(*) FROM {settings.CACHES['default']['LOCATION']}")
         assert cursor.fetchone()[0] >= 1

@@ -47,7 +47,7 @@ def test_portal_shows_each_session_with_its_facts_and_people(
     assert "10 Minuten" in html
     assert session.location_de in html
     assert "Max Moderator" in html and "Moderation" in html
-    assert "Referent/in" in html
+    assert "Referierende Person" in html
     assert "vorläufig" in html
     assert "Lichtbildausweis" in html and "Technikprobe" in html
     assert event.venue_address in html
