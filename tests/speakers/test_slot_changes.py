@@ -136,5 +136,5 @@ def test_nothing_is_queued_when_the_change_rolls_back(
         session.save()
         services.notify_slot_change(session=session, before=before)
 
-    assert len(callbacks) == 1
+    assert any("notify_slot_change" in callback.__qualname__ for callback in callbacks)
     assert outbox("speakers/slot_changed") == []
