@@ -93,9 +93,8 @@ if urls.get("speaker_portal"):
     from speakers import services as speaker_services
     from speakers.models import SpeakerAccess
 
-    speaker = (
-        Speaker.objects.filter(session_roles__isnull=False).exclude(name="N. N.").order_by("pk").first()
-    )
+    speakers = Speaker.objects.filter(session_roles__isnull=False).exclude(name="N. N.")
+    speaker = speakers.order_by("pk").first()
     SpeakerAccess.objects.update_or_create(
         speaker=speaker, defaults={"email": "referentin@example.org"}
     )

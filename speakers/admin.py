@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from audit import Actor
 from programme.admin import SessionAdmin, SpeakerAdmin
 from programme.forms import SpeakerAdminForm
 from programme.models import Session, Speaker
@@ -162,7 +163,7 @@ class SpeakerWithAccessAdmin(SpeakerAdmin):
         invited, login_links, problems = [], [], []
         for speaker in queryset.select_related("user"):
             try:
-                outcome = services.invite(speaker=speaker)
+                outcome = services.invite(speaker=speaker, actor=Actor.organiser(request.user))
             except services.SpeakerError as error:
                 problems.append(str(error.message))
                 continue
@@ -256,14 +257,18 @@ class SlidesAdmin(admin.ModelAdmin):
     def release(self, request, queryset):
         with transaction.atomic():
             for slides in queryset:
-                services.release_slides(slides=slides, released=True)
+                services.release_slides(
+                    slides=slides, released=True, actor=Actor.organiser(request.user)
+                )
         self.message_user(request, _("Freigegeben."), messages.SUCCESS)
 
     @admin.action(description=_("Freigabe zurücknehmen"))
     def withdraw_release(self, request, queryset):
         with transaction.atomic():
             for slides in queryset:
-                services.release_slides(slides=slides, released=False)
+                services.release_slides(
+                    slides=slides, released=False, actor=Actor.organiser(request.user)
+                )
         self.message_user(request, _("Freigabe zurückgenommen."), messages.SUCCESS)
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from audit import Actor, record
 from programme.models import Session, SessionSpeaker, Speaker
 from speakers import emails
 from speakers.models import INVITATION_DAYS, Slides, SpeakerAccess, hash_token
@@ -66,7 +67,12 @@ def has_account(speaker: Speaker) -> bool:
     return bool(speaker.user_id and speaker.user.has_usable_password())
 
 
-def invite(*, speaker: Speaker, now: datetime.datetime | None = None) -> str:
+PORTAL = Actor.attendee(via="speaker-portal")
+
+
+def invite(
+    *, speaker: Speaker, now: datetime.datetime | None = None, actor: Actor | None = None
+) -> str:
     """Send the speaker a personal link to set a password (valid INVITATION_DAYS days), or,
     if they already have an account, a link to log in. A new invitation voids the old link.
 
@@ -78,6 +84,7 @@ def invite(*, speaker: Speaker, now: datetime.datetime | None = None) -> str:
             access.invited_at = now
             access.save(update_fields=["invited_at"])
             emails.login_link(speaker=speaker, access=access)
+            record(speaker, actor=actor or Actor.system("invitation"), action="login_link_sent")
             return "login_link"
         if not access.email:
             raise SpeakerError(
@@ -99,6 +106,7 @@ def invite(*, speaker: Speaker, now: datetime.datetime | None = None) -> str:
             ]
         )
         emails.invitation(speaker=speaker, access=access, token=token)
+        record(speaker, actor=actor or Actor.system("invitation"), action="invited")
     return "invited"
 
 
@@ -157,6 +165,7 @@ def accept_invitation(*, token: str, password: str):
             speaker.save(update_fields=["user"])
         access.invitation_used_at = timezone.now()
         access.save(update_fields=["invitation_used_at"])
+        record(speaker, actor=PORTAL, action="invitation_accepted")
     return user
 
 
@@ -207,6 +216,7 @@ def _set_participation(speaker: Speaker, state: str, *, reason: str) -> SpeakerA
         access = SpeakerAccess.objects.select_for_update().get(pk=access_for(speaker).pk)
         if access.participation == state and access.withdrawal_reason == reason:
             return access
+        old = access.participation
         access.participation = state
         access.participation_changed_at = timezone.now()
         access.withdrawal_reason = reason
@@ -214,6 +224,12 @@ def _set_participation(speaker: Speaker, state: str, *, reason: str) -> SpeakerA
             update_fields=["participation", "participation_changed_at", "withdrawal_reason"]
         )
         emails.participation_changed(speaker=speaker, access=access)
+        record(
+            speaker,
+            actor=PORTAL,
+            action=f"participation_{state}",
+            changes={"participation": (old, state)},
+        )
     return access
 
 
@@ -282,6 +298,7 @@ def upload_slides(*, speaker: Speaker, session: Session, upload) -> Slides:
         if old_name:
             storage = slides.file.storage
             transaction.on_commit(lambda: storage.delete(old_name))
+        record(speaker, actor=PORTAL, action="slides_uploaded", note=session.title)
     return slides
 
 
@@ -292,9 +309,15 @@ def delete_slides(*, slides: Slides) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def release_slides(*, slides: Slides, released: bool) -> None:
+def release_slides(*, slides: Slides, released: bool, actor: Actor | None = None) -> None:
     slides.released_at = timezone.now() if released else None
     slides.save(update_fields=["released_at"])
+    record(
+        slides.speaker,
+        actor=actor or Actor.system("slides"),
+        action="slides_released" if released else "slides_release_withdrawn",
+        note=slides.session.title,
+    )
 
 
 # --- slot changes --------------------------------------------------------------------------

@@ -314,3 +314,20 @@ def test_organisers_download_unreleased_slides(admin_client, speaker_with_sessio
     response = admin_client.get(reverse("speakers:admin_slides", args=[slides.pk]))
     assert response.status_code == 200
     response.close()
+
+
+def test_participation_and_slides_are_recorded_in_the_audit_trail(
+    speaker_client, speaker_with_session
+):
+    from audit.models import AuditEntry
+
+    speaker, session = speaker_with_session
+    speaker_client.post(reverse("speakers:participation"), {"action": "confirm"})
+    upload(speaker_client, session, pdf_bytes())
+
+    actions = list(
+        AuditEntry.objects.filter(content_type__model="speaker", object_id=speaker.pk)
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["participation_confirmed", "slides_uploaded"]
