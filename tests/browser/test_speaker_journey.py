@@ -143,7 +143,7 @@ def test_from_invitation_to_public_page(site, speaker, page, browser, files, dja
     me.goto(site.url(session.get_absolute_url()))
     slides_link = me.get_by_role("link", name=re.compile("Folien von"))
     assert slides_link.count() == 1
-    response = me.request.get(slides_link.get_attribute("href"))
+    response = me.request.get(site.url(slides_link.get_attribute("href")))
     assert response.ok and response.body().startswith(b"%PDF-")
 
     # The same portal pages in English.
