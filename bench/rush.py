@@ -5,6 +5,9 @@
     .venv/bin/python bench/rush.py --registrants 5000 --seats 2000 --concurrency 100
     DATABASE_URL=postgres://app:app@127.0.0.1:5432/app_bench .venv/bin/python bench/rush.py
 
+Registrants first open the form (its CSRF cookie and token), then all post it at once:
+the registration rate is that of the POSTs alone.
+
 It starts what it needs (bench/harness.py: a throw-away PostgreSQL cluster unless
 DATABASE_URL is given, which is then emptied of registrations and emails; gunicorn as
 eventsite/gunicorn.conf.py configures it). Every registrant is a client of its own (its
@@ -55,13 +58,41 @@ def _form_post(client: harness.Client, path: str, fields: dict) -> tuple[harness
     return client.request("POST", path, body=body), started
 
 
-def register(args) -> dict:
+def forwarded_for(number: int) -> str:
+    return f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+
+
+def load_form(args) -> dict:
+    """Open the sign-up page as a browser does: its CSRF cookie and token."""
     base_url, number, language = args
-    client = harness.Client(
-        base_url, forwarded_for=f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
-    )
+    client = harness.Client(base_url, forwarded_for=forwarded_for(number))
     prefix = "/en" if language == "en" else ""
+    try:
+        page = client.request("GET", f"{prefix}/anmeldung/")
+        match = CSRF_INPUT.search(page.body)
+        token = match.group(1).decode() if match else ""
+        status = page.status
+    except OSError as error:
+        token, status = "", f"connection error ({type(error).__name__})"
+    finally:
+        client.close()
+    return {
+        "base_url": base_url,
+        "number": number,
+        "path": f"{prefix}/anmeldung/",
+        "cookies": dict(client.cookies),
+        "token": token,
+        "status": status,
+    }
+
+
+def register(form: dict) -> dict:
+    """Post the form that load_form opened (on a new connection, as after typing)."""
+    number = form["number"]
+    client = harness.Client(form["base_url"], forwarded_for=forwarded_for(number))
+    client.cookies.update(form["cookies"])
     fields = {
+        "csrfmiddlewaretoken": form["token"],
         "salutation": "",
         "academic_title": "",
         "first_name": f"Person{number}",
@@ -75,12 +106,12 @@ def register(args) -> dict:
         "privacy_consent": "on",
         "website": "",
     }
+    started = time.monotonic()
     try:
-        response, started = _form_post(client, f"{prefix}/anmeldung/", fields)
-        status = response.status
-        seconds = response.seconds
+        response = client.request("POST", form["path"], body=urlencode(fields).encode())
+        status, seconds = response.status, response.seconds
     except OSError as error:
-        status, seconds, started = f"connection error ({type(error).__name__})", 0.0, 0.0
+        status, seconds = f"connection error ({type(error).__name__})", 0.0
     finally:
         client.close()
     return {
@@ -225,7 +256,13 @@ def main() -> None:
         items = [
             (urls[n % len(urls)], n, "en" if n % 4 == 3 else "de") for n in range(args.registrants)
         ]
-        rows = run_clients(register, items, concurrency=args.concurrency, processes=args.processes)
+        forms = run_clients(
+            load_form, items, concurrency=args.concurrency, processes=args.processes
+        )
+        form_errors = Counter(f["status"] for f in forms if f["status"] != 200 or not f["token"])
+        if form_errors:
+            failures.append(f"sign-up page not loaded: {dict(form_errors)}")
+        rows = run_clients(register, forms, concurrency=args.concurrency, processes=args.processes)
 
         healthz_after = harness.load(
             urls,

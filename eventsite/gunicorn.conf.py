@@ -8,11 +8,18 @@ workers = int(os.environ.get("GUNICORN_WORKERS", min(4, multiprocessing.cpu_coun
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
-max_requests = 2000
-max_requests_jitter = 200
+# No worker recycling by default: nothing in the site is known to leak, and a recycled
+# worker costs a fresh Django start-up (and its first slow requests) exactly when the load
+# is highest; at 2000 requests per worker a rush recycled several workers per second.
+# GUNICORN_MAX_REQUESTS sets a limit anyway (jitter: a tenth of it, so they never
+# restart all at once).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn 27 opens a control socket at one fixed path in $HOME by default; two servers
 # on one machine (a second checkout, the CI smoke test) would fight over it. Unused here.
 control_socket_disable = True
+# Personal links carry their secret in the path: the access log masks it.
+logger_class = "eventsite.gunicorn_logging.SecretMaskingLogger"

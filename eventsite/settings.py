@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "eventsite.middleware.StaffSessionExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -323,6 +324,11 @@ REGISTRATION_HOLD_SHRINK = _hold_shrink(
 )
 # Personal data of registrations is deleted this many days after the event day. The
 # privacy notice renders the period from this value, so text and practice cannot drift.
+# Confirmed guests get a reminder (entry code, ID rule, travel, cancel link) this many days
+# before the event; people who move up from the waiting list after that get a last call.
+REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "3"))
+if REMINDER_DAYS_BEFORE < 0:
+    raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be 0 or more days.")
 RETENTION_DAYS_AFTER_EVENT = int(os.environ.get("RETENTION_DAYS_AFTER_EVENT", "90"))
 if RETENTION_DAYS_AFTER_EVENT < 0:
     raise ImproperlyConfigured("RETENTION_DAYS_AFTER_EVENT must be 0 or more days.")
@@ -347,6 +353,12 @@ PERIODIC_JOBS = [
         "name": "delete-registrations-after-retention",
         "run": "registration.services.delete_expired_personal_data",
         "every": timedelta(hours=6),
+    },
+    # Sent once per person (a conditional UPDATE of reminded_at), however many workers run.
+    {
+        "name": "send-reminders",
+        "run": "registration.reminders.send_reminders",
+        "every": timedelta(minutes=10),
     },
     # Contingents whose release date has come give their free seats to the public pool.
     {
@@ -392,12 +404,22 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Organisers' and admins' sessions end after this many hours without a request (a working
+# day); speakers keep SESSION_COOKIE_AGE (two weeks). Attendees have no session data.
+STAFF_SESSION_IDLE_HOURS = int(os.environ.get("STAFF_SESSION_IDLE_HOURS", "10"))
 CSRF_COOKIE_HTTPONLY = True
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"mask_secrets": {"()": "eventsite.redaction.SecretMaskingFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -6,8 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from eventsite import discovery
-from programme import views as programme_views
+from eventsite import discovery, views
 
 admin.site.site_header = _("E-Government-Modellkommunen – Verwaltung")
 admin.site.site_title = _("Abschlussveranstaltung Modellkommune E-Government")
@@ -17,7 +16,7 @@ admin.site.index_title = _("Veranstaltung verwalten")
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    path("healthz", programme_views.healthz, name="healthz"),
+    path("healthz", views.healthz, name="healthz"),
     path("robots.txt", discovery.robots_txt, name="robots_txt"),
     path(".well-known/security.txt", discovery.security_txt, name="security_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": discovery.SITEMAPS}, name="sitemap"),
@@ -26,15 +25,16 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),
+    path("", views.home, name="home"),
     path("", include("speakers.urls")),
     path("", include("registration.urls")),
     path("", include("programme.urls")),
     prefix_default_language=False,
 )
 
-handler400 = "programme.views.bad_request"
-handler404 = "programme.views.page_not_found"
-handler500 = "programme.views.server_error"
+handler400 = "eventsite.views.bad_request"
+handler404 = "eventsite.views.page_not_found"
+handler500 = "eventsite.views.server_error"
 
 if settings.SERVE_MEDIA:
     # Speaker photos. A production proxy may serve MEDIA_ROOT itself (SERVE_MEDIA=false).

@@ -8,6 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from eventsite.redaction import mask_link_secrets
 from outbox import gallery
 from outbox.models import (
     DeliveryAttempt,
@@ -90,7 +91,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Inhalt"), {"fields": ["body_text", "body_html"]}),
+        (_("Inhalt"), {"fields": ["text_without_secrets", "html_without_secrets"]}),
         (
             _("Technische Angaben"),
             {
@@ -110,6 +111,15 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     ]
     # Organisers read messages; they never edit what was (or will be) sent.
     readonly_fields = [field for _name, options in fieldsets for field in options["fields"]]
+
+    # Personal links open a registration: organisers see them masked, also before sending.
+    @admin.display(description=_("Text (Links ohne Schlüssel)"))
+    def text_without_secrets(self, email):
+        return format_html('<pre class="outbox-body">{}</pre>', mask_link_secrets(email.body_text))
+
+    @admin.display(description=_("HTML-Fassung (Links ohne Schlüssel)"))
+    def html_without_secrets(self, email):
+        return format_html('<pre class="outbox-body">{}</pre>', mask_link_secrets(email.body_html))
 
     def has_add_permission(self, request):
         # Messages come from the site's processes, never typed in here.

@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from eventsite.redaction import mask_link_secrets
 from outbox.models import DeliveryAttempt, OutgoingAttachment, OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -194,6 +195,9 @@ def _record_sent(email, *, token, started_at, worker) -> None:
         ).update(
             status=OutgoingEmail.Status.SENT,
             sent_at=finished_at,
+            # Delivered: the stored copy keeps no live personal link (docs/security.md).
+            body_text=mask_link_secrets(email.body_text),
+            body_html=mask_link_secrets(email.body_html),
             attempts=F("attempts") + 1,
             lease_expires_at=None,
             claim_token=None,
@@ -385,7 +389,3 @@ def deliver_outbox(
         if batch.released:
             break
     return report
-
-
-# The name the brief used for it.
-deliver_pending = deliver_outbox

@@ -6,11 +6,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from programme import services
 from programme.forms import SpeakerAdminForm
 from programme.models import Event, Page, Session, SessionSpeaker, Speaker
-from programme.pages import PLACEHOLDER_HELP
+from programme.pages import PLACEHOLDER_HELP, has_open_placeholders
 from programme.photos import remove_speaker_photo, set_speaker_photo
-from programme.seed_pages import has_open_placeholders
 
 
 @admin.register(Event)
@@ -33,29 +33,24 @@ class EventAdmin(TranslationAdmin):
                 ]
             },
         ),
-        (_("Anmeldung"), {"fields": ["capacity", "contact_email"]}),
+        (
+            _("Anmeldung"),
+            {
+                "fields": ["capacity", "contact_email"],
+                "description": _(
+                    "Die Zahl der Plätze ändern Sie beim Anmeldezeitraum (Anmeldung › "
+                    "Anmeldezeiträume): Dort rückt die Warteliste sofort nach."
+                ),
+            },
+        ),
     ]
+    # Seats are the registration's business: edited with the registration window, where the
+    # waiting list moves up in the same step.
+    readonly_fields = ["capacity"]
 
     def has_add_permission(self, request):
         # One site, one event.
         return not Event.objects.exists() and super().has_add_permission(request)
-
-    # --- registration (guest list, issue 4): a capacity change goes through the service ---
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "capacity" in form.changed_data:
-            # More seats move the waiting list up at once; fewer take no seat away.
-            from registration.services import set_capacity
-
-            promoted = set_capacity(event=obj, capacity=obj.capacity)
-            if promoted:
-                self.message_user(
-                    request,
-                    _("Von der Warteliste nachgerückt und per E-Mail benachrichtigt: %(names)s.")
-                    % {"names": ", ".join(r.full_name for r in promoted)},
-                )
-
-    # --- end registration --------------------------------------------------------------
 
 
 @admin.register(Page)
@@ -172,6 +167,9 @@ class SessionAdmin(TranslationAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("session_speakers__speaker")
+
+    def save_model(self, request, obj, form, change):
+        services.save_session(session=obj)
 
     @admin.display(description=_("Mitwirkende"))
     def people(self, session: Session) -> str:

@@ -1,13 +1,15 @@
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
 
 from programme.exports import absolute_url
 from programme.models import Event
 
 
 def event(request):
-    """The event is in every page's header and footer."""
-    return {"event": Event.objects.current()}
+    """The event is in every page's header and footer. Fetched only if the view's own
+    context has none (most views pass the event they already read)."""
+    return {"event": SimpleLazyObject(Event.objects.current)}
 
 
 def page_links(request):

@@ -11,23 +11,19 @@ import datetime
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
-import icalendar
 from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from programme import ical
 from programme.models import Event, Session
 
 TIME_ZONE = "Europe/Berlin"
 FRAB_SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
-
-
-def site_host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def absolute_url(path: str) -> str:
@@ -36,7 +32,7 @@ def absolute_url(path: str) -> str:
 
 
 def session_uid(session: Session) -> str:
-    return f"session-{session.pk}@{site_host()}"
+    return ical.uid(f"session-{session.pk}")
 
 
 def session_guid(session: Session) -> str:
@@ -66,43 +62,48 @@ def location_line(session: Session, event: Event) -> str:
 # --- iCalendar ------------------------------------------------------------------
 
 
-def calendar(sessions: Sequence[Session], event: Event) -> bytes:
-    """One VEVENT per session, times in Europe/Berlin with a VTIMEZONE."""
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Modellkommune E-Government//Programm//DE")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", event.short_title)
-    cal.add("x-wr-timezone", TIME_ZONE)
-    # A VTIMEZONE for the event's year only: short, and correct for that day.
-    cal.add_component(
-        icalendar.Timezone.from_tzid(
-            TIME_ZONE,
-            first_date=datetime.date(event.date.year, 1, 1),
-            last_date=datetime.date(event.date.year + 1, 1, 1),
-        )
+# How often subscribed calendars should fetch the feed again (RFC 7986 and Outlook's
+# X-PUBLISHED-TTL): a changed time reaches them within the hour.
+REFRESH_INTERVAL = datetime.timedelta(hours=1)
+
+
+def calendar(sessions: Sequence[Session], event: Event, *, name: str | None = None) -> bytes:
+    """One VEVENT per session, times in Europe/Berlin with a VTIMEZONE.
+
+    Fit for subscribing (webcal://): METHOD:PUBLISH, the calendar's name and time zone,
+    a refresh interval, and per entry a stable UID with a SEQUENCE that grows with every
+    change of time or place (programme.services.save_session) and its LAST-MODIFIED, so
+    an update replaces the entry instead of adding a second one."""
+    return ical.calendar_file(
+        (_calendar_entry(session, event) for session in sessions),
+        product="Programm",
+        name=name or event.short_title,
+        time_zone=TIME_ZONE,
+        year=event.date.year,
+        refresh_interval=REFRESH_INTERVAL,
     )
-    zone = timezone.get_default_timezone()
-    for session in sessions:
-        entry = icalendar.Event()
-        entry.add("uid", session_uid(session))
-        entry.add("dtstamp", session.updated_at.astimezone(datetime.UTC))
-        entry.add("last-modified", session.updated_at.astimezone(datetime.UTC))
-        entry.add("dtstart", session.start.astimezone(zone))
-        entry.add("dtend", session.end.astimezone(zone))
-        entry.add("summary", session.title)
-        entry.add("location", location_line(session, event))
-        entry.add("categories", [session.get_kind_display()])
-        entry.add("url", absolute_url(session.get_absolute_url()))
-        description = [part for part in (session.abstract, people_line(session)) if part]
-        if not session.time_confirmed:
-            description.append(_("Die Uhrzeit ist vorläufig."))
-        description.append(absolute_url(session.get_absolute_url()))
-        entry.add("description", "\n\n".join(description))
-        entry.add("transp", "TRANSPARENT" if session.is_break else "OPAQUE")
-        cal.add_component(entry)
-    return cal.to_ical()
+
+
+def _calendar_entry(session: Session, event: Event) -> ical.Entry:
+    url = absolute_url(session.get_absolute_url())
+    description = [part for part in (session.abstract, people_line(session)) if part]
+    if not session.time_confirmed:
+        description.append(_("Die Uhrzeit ist vorläufig."))
+    description.append(url)
+    return ical.Entry(
+        uid=session_uid(session),
+        sequence=session.sequence,
+        start=session.start,
+        end=session.end,
+        summary=session.title,
+        location=location_line(session, event),
+        url=url,
+        stamp=session.updated_at,
+        last_modified=session.updated_at,
+        description="\n\n".join(description),
+        categories=[session.get_kind_display()],
+        transparent=session.is_break,
+    )
 
 
 # --- frab -------------------------------------------------------------------------
@@ -149,7 +150,7 @@ def frab_schedule(sessions: Sequence[Session], event: Event) -> dict:
         speaker = link.speaker
         data = {
             "id": speaker.pk,
-            "guid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"speaker-{speaker.pk}@{site_host()}")),
+            "guid": str(uuid.uuid5(uuid.NAMESPACE_URL, ical.uid(f"speaker-{speaker.pk}"))),
             "name": speaker.full_name,
             "role": link.role,
             "url": absolute_url(speaker.get_absolute_url()),

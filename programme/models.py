@@ -315,6 +315,15 @@ class Session(models.Model):
         blank=True,
     )
     updated_at = models.DateTimeField(_("zuletzt geändert"), auto_now=True)
+    sequence = models.PositiveIntegerField(
+        _("Fassung von Zeit und Ort"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "Zählt jede Änderung von Beginn, Ende oder Ort; abonnierte Kalender ersetzen "
+            "damit den alten Eintrag."
+        ),
+    )
 
     objects = SessionQuerySet.as_manager()
 

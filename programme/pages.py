@@ -1,10 +1,15 @@
-"""Values that page texts may contain as {placeholders}.
+"""Page texts: the values they may contain as {placeholders}, and the [open placeholders]
+organisers still have to fill in.
 
 Organisers edit page texts in the admin. Facts that live elsewhere (the retention
 period in the settings, the contact address and date on the event) are written as
 {name} in the text and filled in when the page is shown, so the privacy notice can
 never state a retention period the site does not practise. Unknown names stay as
 they are; nothing else of the text is interpreted.
+
+[Square brackets with “bitte eintragen”] mark what this project cannot know (the
+operator's legal entity, address, data protection officer); the admin's page list flags
+pages that still contain one.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ from django.conf import settings
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
-from programme.models import Event
+from programme.models import Event, Page
 
 PLACEHOLDER_PATTERN = re.compile(r"\{([a-z_]+)\}")
+OPEN_PLACEHOLDER_PATTERN = re.compile(r"\[[^\]]*(bitte eintragen|please fill in)[^\]]*\]", re.I)
 
 # Shown to organisers next to the text fields in the admin.
 PLACEHOLDER_HELP = {
@@ -34,6 +40,17 @@ PLACEHOLDER_HELP = {
     "email_retention_days": _("Tage, nach denen versandte E-Mails gelöscht werden (Einstellung)"),
     "site_url": _("Adresse dieser Website"),
 }
+
+
+def has_open_placeholders(text: str) -> bool:
+    return bool(OPEN_PLACEHOLDER_PATTERN.search(text or ""))
+
+
+def sign_language_url() -> str:
+    """Where the home page points for sign language (BITV 2.0): a page that has a video;
+    empty when none has one (the page then says so at the link)."""
+    page = Page.objects.exclude(sign_language_video="").order_by("slug").first()
+    return page.get_absolute_url() if page else ""
 
 
 def deletion_date(event: Event) -> datetime.date:

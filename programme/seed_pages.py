@@ -19,15 +19,11 @@ Conventions in the texts:
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from programme.models import Page
-
-# The marker organisers search for; the admin flags pages that still contain it.
-OPEN_PLACEHOLDER_PATTERN = re.compile(r"\[[^\]]*(bitte eintragen|please fill in)[^\]]*\]", re.I)
 
 
 @dataclass(frozen=True)
@@ -647,10 +643,6 @@ TEXT_FIELDS = ("title_de", "title_en", "body_de", "body_en")
 def fingerprint(text: str) -> str:
     """Identifies a text regardless of line endings (browsers send CRLF) and outer spaces."""
     return hashlib.sha256((text or "").replace("\r\n", "\n").strip().encode()).hexdigest()
-
-
-def has_open_placeholders(text: str) -> bool:
-    return bool(OPEN_PLACEHOLDER_PATTERN.search(text or ""))
 
 
 @transaction.atomic

@@ -4,7 +4,6 @@ from programme import views
 from programme.models import Page
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("anfahrt/", views.page, {"slug": Page.Slug.DIRECTIONS}, name="directions"),
     path("impressum/", views.page, {"slug": Page.Slug.IMPRINT}, name="imprint"),
     path("datenschutz/", views.page, {"slug": Page.Slug.PRIVACY}, name="privacy"),
@@ -15,6 +14,7 @@ urlpatterns = [
     path("programm/<slug:slug>/", views.session_detail, name="session"),
     path("referierende/", views.speakers, name="speakers"),
     path("referierende/<slug:slug>/", views.speaker_detail, name="speaker"),
+    path("referierende/<slug:slug>.ics", views.speaker_ics, name="speaker_ics"),
     path("schedule.json", views.schedule_json, name="schedule_json"),
     path("schedule.xml", views.schedule_xml, name="schedule_xml"),
     path("vorschau/<slug:digest>.png", views.preview_image, name="preview_image"),

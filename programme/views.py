@@ -1,13 +1,10 @@
 import json
-import logging
 
 from django.conf import settings
-from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import loader
 from django.utils.translation import get_language
-from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from programme import exports
@@ -15,33 +12,12 @@ from programme.models import Event, Page, Session, Speaker
 from programme.pages import fill_in, page_values
 from programme.preview_image import preview_path, preview_png
 
-logger = logging.getLogger(__name__)
-
 
 def _current_event_or_404() -> Event:
     event = Event.objects.current()
     if event is None:
         raise Http404("No event has been loaded yet (run: make run or manage.py load_event).")
     return event
-
-
-@require_safe
-def home(request):
-    event = _current_event_or_404()
-    # BITV 2.0 asks the home page to point to sign language: to a page that has a video,
-    # or, saying so at the link, to the accessibility statement's note that none exists.
-    sign_language_page = Page.objects.exclude(sign_language_video="").order_by("slug").first()
-    return render(
-        request,
-        "programme/home.html",
-        {
-            "event": event,
-            "description": fill_in(event.description, page_values(event)),
-            "sign_language_url": sign_language_page.get_absolute_url()
-            if sign_language_page
-            else "",
-        },
-    )
 
 
 @require_safe
@@ -111,6 +87,16 @@ def session_ics(request, slug: str):
 
 
 @require_safe
+def speaker_ics(request, slug: str):
+    """One person's sessions, for subscribing to their slots."""
+    event = _current_event_or_404()
+    speaker = get_object_or_404(Speaker, slug=slug)
+    sessions = Session.objects.for_timetable().filter(session_speakers__speaker=speaker)
+    name = _("Programm: %(name)s") % {"name": speaker.full_name}
+    return _calendar_response(exports.calendar(sessions, event, name=name), f"{speaker.slug}.ics")
+
+
+@require_safe
 def schedule_json(request):
     event = _current_event_or_404()
     schedule = exports.frab_schedule(list(Session.objects.for_timetable()), event)
@@ -140,43 +126,3 @@ def preview_image(request, digest: str):
     # The URL changes whenever the image does.
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
-
-
-@never_cache
-@require_safe
-def healthz(request):
-    """For load balancers and monitoring: 200 when the database answers, 503 otherwise."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": False}, status=503)
-    return JsonResponse({"status": "ok", "database": True})
-
-
-def bad_request(request, exception):
-    # Not Django's default handler: that one runs the CSRF check, which reads the body
-    # again, and an unreadable body then ends in a 500.
-    return render(request, "400.html", status=400)
-
-
-def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
-
-
-def server_error(request):
-    # Rendered without context processors: the database may be what failed.
-    try:
-        html = loader.get_template("500.html").render({"request": request})
-    except Exception:  # the error page itself must never fail
-        logger.exception("The 500 page could not be rendered")
-        html = FALLBACK_SERVER_ERROR_HTML
-    return HttpResponseServerError(html)
-
-
-FALLBACK_SERVER_ERROR_HTML = (
-    '<!DOCTYPE html><html lang="de"><meta charset="utf-8"><title>Fehler / Error</title>'
-    "<h1>Ein Fehler ist aufgetreten / Something went wrong</h1>"
-    "<p>Bitte versuchen Sie es später noch einmal. / Please try again later.</p></html>"
-)

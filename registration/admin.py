@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy
 from audit import Actor
 from audit.admin import trail_html
 from programme.models import Event
-from registration import export, services
+from registration import certificates, export, services
 from registration.models import (
     ENTRY_CODE_LENGTH,
     Registration,
@@ -125,6 +125,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "replace_link",
         "approve_accreditation",
         "decline_accreditation",
+        "issue_certificates",
+        "withhold_certificates",
         "export_csv",
     ]
     fieldsets = [
@@ -496,6 +498,34 @@ class RegistrationAdmin(admin.ModelAdmin):
             _("Alter Link gesperrt, neuer Link gesendet an: %(names)s."),
             refused,
             log_message=_("Persönlichen Link gesperrt und neuen gesendet"),
+        )
+
+    @admin.action(
+        description=gettext_lazy("Teilnahmebescheinigungen ausstellen (nur Eingelassene)"),
+        permissions=["change"],
+    )
+    def issue_certificates(self, request, queryset):
+        issued, skipped = certificates.issue(registrations=queryset)
+        self.message_user(
+            request,
+            _(
+                "%(issued)d Teilnahmebescheinigungen ausgestellt; %(skipped)d übersprungen "
+                "(nicht eingelassen oder die Veranstaltung ist noch nicht vorbei)."
+            )
+            % {"issued": issued, "skipped": skipped},
+            messages.SUCCESS if issued else messages.WARNING,
+        )
+
+    @admin.action(
+        description=gettext_lazy("Teilnahmebescheinigungen zurückhalten"),
+        permissions=["change"],
+    )
+    def withhold_certificates(self, request, queryset):
+        withheld = certificates.withhold(registrations=queryset)
+        self.message_user(
+            request,
+            _("%(count)d Teilnahmebescheinigungen zurückgehalten.") % {"count": withheld},
+            messages.SUCCESS,
         )
 
     @admin.action(

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from outbox.gallery import register
@@ -157,4 +159,100 @@ register(
     audience=ATTENDEES,
     template="registration/your_link",
     sample=_context,
+)
+
+
+def _directions_url(language: str) -> str:
+    with translation.override(language):
+        return settings.SITE_URL + reverse("directions")
+
+
+def _before_the_day(language: str) -> dict:
+    context = _context(language)
+    registration = context["registration"]
+    return {
+        **context,
+        "cancel_url": sample_url(registration, "cancel"),
+        "directions_url": _directions_url(language),
+        "days_left": 3,
+    }
+
+
+register(
+    "registration-reminder",
+    title=_("Erinnerung vor der Veranstaltung"),
+    audience=ATTENDEES,
+    template="registration/reminder",
+    sample=_before_the_day,
+    attachments=_ticket,
+)
+register(
+    "registration-last-call",
+    title=_("Letzter Aufruf: kurz vor dem Tag nachgerückt"),
+    audience=WAITING_LIST,
+    template="registration/last_call",
+    sample=_before_the_day,
+    attachments=_ticket,
+)
+
+
+def _invitation(language: str) -> dict:
+    from registration.models import InvitationCode
+
+    code = InvitationCode(
+        code="7KQMX3PD9HTW",
+        recipient_name="Dr. Erika Mustermann",
+        recipient_email="erika.mustermann@example.org",
+        language=language,
+        expires_at=timezone.now() + datetime.timedelta(days=14),
+    )
+    with translation.override(language):
+        invitation_url = f"{settings.SITE_URL}{reverse('registration:form')}?code={code.code}"
+    return {
+        "code": code,
+        "recipient_name": code.recipient_name,
+        "invitation_url": invitation_url,
+        "event": sample_event(),
+        "organiser_email": "veranstaltung@example.org",
+    }
+
+
+register(
+    "registration-invitation",
+    title=_("Einladung mit Einladungscode (Kontingent)"),
+    audience=ATTENDEES,
+    template="registration/invitation",
+    sample=_invitation,
+)
+register(
+    "registration-accreditation-pending",
+    title=_("Presse: Akkreditierung wird geprüft"),
+    audience=ATTENDEES,
+    template="registration/accreditation_pending",
+    sample=lambda language: _context(language, deadline=_deadline()),
+)
+register(
+    "registration-accreditation-approved",
+    title=_("Presse: Akkreditierung bestätigt"),
+    audience=ATTENDEES,
+    template="registration/accreditation_approved",
+    sample=_context,
+    attachments=_ticket,
+)
+register(
+    "registration-accreditation-declined",
+    title=_("Presse: Akkreditierung abgelehnt"),
+    audience=ATTENDEES,
+    template="registration/accreditation_declined",
+    sample=_context,
+)
+register(
+    "registration-certificate-ready",
+    title=_("Teilnahmebescheinigung bereit"),
+    audience=ATTENDEES,
+    template="registration/certificate_ready",
+    sample=lambda language: {
+        **_context(language),
+        "certificate_url": sample_url(sample_registration(language), "certificate"),
+    },
 )

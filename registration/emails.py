@@ -8,15 +8,15 @@ the registrant's language.
 from __future__ import annotations
 
 import datetime
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-import icalendar
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
 from outbox import Attachment, queue_email
+from programme import ical
 from registration.codes import entry_qr_png
 from registration.models import InvitationCode, Registration, hash_token
 
@@ -88,22 +88,17 @@ def _attachment(filename: str, content: bytes, mimetype: str) -> Attachment:
 def calendar_file(registration: Registration) -> bytes:
     """The event as an iCalendar file (RFC 5545), times in UTC so every calendar agrees."""
     event = registration.event
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//E-Government-Modellkommunen//Anmeldung//DE")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    entry = icalendar.Event()
-    host = urlsplit(settings.SITE_URL).hostname or "localhost"
-    entry.add("uid", f"event-{event.pk}@{host}")
-    entry.add("dtstamp", datetime.datetime.now(tz=datetime.UTC))
-    entry.add("dtstart", event.starts_at.astimezone(datetime.UTC))
-    entry.add("dtend", event.ends_at.astimezone(datetime.UTC))
     with translation.override(registration.language):
-        entry.add("summary", str(event.title))
-        entry.add("location", f"{event.venue_name}, {event.venue_address}")
-        entry.add("url", absolute_url(registration, "form"))
-    calendar.add_component(entry)
-    return calendar.to_ical()
+        entry = ical.Entry(
+            uid=ical.uid(f"event-{event.pk}"),
+            start=event.starts_at,
+            end=event.ends_at,
+            summary=str(event.title),
+            location=f"{event.venue_name}, {event.venue_address}",
+            url=absolute_url(registration, "form"),
+            stamp=datetime.datetime.now(tz=datetime.UTC),
+        )
+    return ical.calendar_file([entry], product="Anmeldung")
 
 
 def qr_code_png(registration: Registration) -> bytes:
@@ -264,3 +259,51 @@ def confirm_new_address(registration: Registration):
 
 def your_link(registration: Registration):
     return _queue(registration, "your_link", {"manage_url": manage_url(registration)})
+
+
+def _before_the_day(registration: Registration) -> dict:
+    with translation.override(registration.language):
+        directions_url = settings.SITE_URL + reverse("directions")
+    return {
+        "manage_url": manage_url(registration),
+        "cancel_url": absolute_url(registration, "cancel", token=registration.manage_token()),
+        "directions_url": directions_url,
+        # Counted from the day the reminder goes out (reminded_at is set just before).
+        "days_left": max(
+            (
+                registration.event.date
+                - timezone.localdate(registration.reminded_at or timezone.now())
+            ).days,
+            0,
+        ),
+    }
+
+
+def reminder(registration: Registration):
+    return _queue(
+        registration,
+        "reminder",
+        _before_the_day(registration),
+        attachments=_ticket_attachments(registration),
+    )
+
+
+def last_call(registration: Registration):
+    return _queue(
+        registration,
+        "last_call",
+        _before_the_day(registration),
+        attachments=_ticket_attachments(registration),
+    )
+
+
+def certificate_ready(registration: Registration):
+    token = registration.manage_token()
+    return _queue(
+        registration,
+        "certificate_ready",
+        {
+            "manage_url": manage_url(registration),
+            "certificate_url": absolute_url(registration, "certificate", token=token),
+        },
+    )

@@ -54,6 +54,10 @@ def _columns():
         ),
         (_("E-Mail-Adresse"), lambda r: r.email),
         (_("Status"), lambda r: r.get_status_display()),
+        (
+            _("Kontingent"),
+            lambda r: r.contingent.name if r.contingent_id else _("Allgemeiner Pool"),
+        ),
         (_("Platz auf der Warteliste"), lambda r: str(r.waiting_position() or "")),
         (_("angelegt"), lambda r: _when(r.created_at)),
         (_("bestätigt am"), lambda r: _when(r.confirmed_at)),

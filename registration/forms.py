@@ -18,18 +18,37 @@ from registration.services import DETAIL_FIELDS
 FORBIDDEN_IN_LINE = set("<>")
 
 
+# Characters that look like nothing but are letters or symbols to Unicode, so a "name"
+# made of them passes a test for letters: Hangul fillers, the blank Braille pattern, the
+# object replacement character, Khmer inherent vowels.
+BLANK_LOOKALIKES = frozenset("\u115f\u1160\u3164\uffa0\u2800\ufffc\u17b4\u17b5")
+# Control, format, surrogate, private-use and unassigned characters, and the line and
+# paragraph separators (U+2028, U+2029), which break a line where no line may break.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
 def _has_control_characters(value: str, *, allow_newlines: bool) -> bool:
     allowed = {"\n", "\r", "\t"} if allow_newlines else set()
     return any(
-        unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} and ch not in allowed
+        (unicodedata.category(ch) in INVISIBLE_CATEGORIES or ch in BLANK_LOOKALIKES)
+        and ch not in allowed
         for ch in value
     )
+
+
+def has_readable_characters(value: str) -> bool:
+    """At least one letter or digit a reader can see."""
+    return any(ch.isalnum() and ch not in BLANK_LOOKALIKES for ch in value)
 
 
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """Normalise (NFC, trimmed) and reject what no person types: control characters,
     and angle brackets in one-line fields."""
     value = unicodedata.normalize("NFC", value or "").strip()
+    if value and not has_readable_characters(value) and not multiline:
+        raise ValidationError(
+            _("Bitte geben Sie hier lesbare Schriftzeichen ein."), code="not_readable"
+        )
     if _has_control_characters(value, allow_newlines=multiline):
         raise ValidationError(
             _("Bitte entfernen Sie unsichtbare Steuerzeichen aus diesem Feld."),

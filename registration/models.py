@@ -370,6 +370,30 @@ class Registration(models.Model):
         _("storniert von"), max_length=20, choices=CancelledBy.choices, blank=True, default=""
     )
     checked_in_at = models.DateTimeField(_("eingelassen am"), null=True, blank=True)
+
+    class Certificate(models.TextChoices):
+        NOT_YET = "", _("Noch nicht ausgestellt")
+        ISSUED = "issued", _("Ausgestellt")
+        WITHHELD = "withheld", _("Zurückgehalten")
+
+    certificate = models.CharField(
+        _("Teilnahmebescheinigung"),
+        max_length=10,
+        choices=Certificate.choices,
+        blank=True,
+        default="",
+        editable=False,
+    )
+    certificate_sent_at = models.DateTimeField(
+        _("Link zur Bescheinigung verschickt am"), null=True, blank=True, editable=False
+    )
+    reminded_at = models.DateTimeField(
+        _("erinnert am"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Wann die Erinnerung vor der Veranstaltung (oder der letzte Aufruf) ging."),
+    )
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("eingelassen von"),

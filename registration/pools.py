@@ -62,14 +62,18 @@ def pool_key(registration: Registration, contingents: dict[int, Contingent]) -> 
     return contingent.pk
 
 
-def pool_uses(event, now: datetime.datetime) -> dict[int | None, PoolUse]:
-    """Every pool of the event by key (a contingent's pk, PUBLIC for the public pool)."""
+def pool_uses(
+    event, now: datetime.datetime, *, exclude_pk: int | None = None
+) -> dict[int | None, PoolUse]:
+    """Every pool of the event by key (a contingent's pk, PUBLIC for the public pool).
+    `exclude_pk`: as if that registration did not exist (a sign-up counting the others)."""
     contingents = {c.pk: c for c in Contingent.objects.filter(event=event)}
+    registrations = Registration.objects.filter(event=event)
+    if exclude_pk is not None:
+        registrations = registrations.exclude(pk=exclude_pk)
     counts = {
         row["contingent_id"]: row
-        for row in Registration.objects.filter(event=event)
-        .values("contingent_id")
-        .annotate(
+        for row in registrations.values("contingent_id").annotate(
             taken=Count("pk", filter=taken_filter(now)),
             waiting=Count("pk", filter=Q(status=Status.WAITING)),
         )

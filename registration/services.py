@@ -1,10 +1,15 @@
 """Everything that changes a registration, one function per business operation.
 
 The seat rule: confirmed registrations plus live holds never exceed the event's capacity.
-Every operation that can take or free a seat runs in one transaction that first locks the
-event row (SELECT ... FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction mode
-takes the database write lock at BEGIN). Under that lock the operation first settles holds
-whose time ran out, then counts, then writes. Nothing counts outside the lock.
+Every decision that gives a seat is made in a transaction that holds the event row's lock
+(SELECT ... FOR NO KEY UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction mode
+takes the database write lock at BEGIN) and counts under it. Nothing that gives a seat
+counts outside the lock.
+
+Every seat decision of every worker on every host waits for that lock, so the busiest
+path holds it briefly: a sign-up of the public pool reads, renders and writes everything
+first and locks only to count the others, just before its commit; one that cannot get a
+seat takes no lock at all, since it can never overbook (_submit_to_public_pool).
 
 Every email a change causes is queued in the same transaction (registration/emails.py), so
 a rolled-back change sends nothing and a committed one is never without its email.
@@ -17,8 +22,7 @@ import datetime
 import hashlib
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +30,7 @@ import audit
 from audit import Actor
 from eventsite.client_address import client_network
 from programme.models import Event, Page
-from registration import emails, pools
+from registration import emails, pools, reminders
 from registration.models import (
     Contingent,
     InvitationCode,
@@ -198,6 +202,7 @@ class SeatStatus:
     window: WindowState
     public_free: int | None = None
     contingents: tuple[pools.PoolUse, ...] = ()
+    public: pools.PoolUse | None = None
 
     @property
     def taken(self) -> int:
@@ -228,16 +233,21 @@ class SeatStatus:
 def seat_status(event: Event) -> SeatStatus:
     """Counts for pages and the admin summary (a snapshot, not a reservation)."""
     now = timezone.now()
-    registrations = Registration.objects.filter(event=event)
+    counts = Registration.objects.filter(event=event).aggregate(
+        confirmed=models.Count("pk", filter=models.Q(status=Status.CONFIRMED)),
+        held=models.Count("pk", filter=models.Q(status=Status.HELD, hold_expires_at__gt=now)),
+        waiting=models.Count("pk", filter=models.Q(status=Status.WAITING)),
+    )
     uses = pools.pool_uses(event, now)
     return SeatStatus(
         capacity=event.capacity,
-        confirmed=registrations.filter(status=Status.CONFIRMED).count(),
-        held=registrations.live_holds(now).count(),
-        waiting=registrations.filter(status=Status.WAITING).count(),
+        confirmed=counts["confirmed"],
+        held=counts["held"],
+        waiting=counts["waiting"],
         window=RegistrationSettings.for_event(event).state(now),
         public_free=uses[pools.PUBLIC].free,
         contingents=tuple(use for key, use in uses.items() if key is not pools.PUBLIC),
+        public=uses[pools.PUBLIC],
     )
 
 
@@ -257,7 +267,11 @@ def privacy_notice_version() -> str:
 
 
 def _lock_event(event_id: int) -> Event:
-    return Event.objects.select_for_update().get(pk=event_id)
+    # NO KEY UPDATE, not UPDATE: inserting a registration takes a KEY SHARE lock on its
+    # event (the foreign key), which FOR UPDATE would wait for. A public sign-up inserts
+    # first and locks last (submit_registration), so with FOR UPDATE two of them would
+    # each wait for the other.
+    return Event.objects.select_for_update(no_key=True).get(pk=event_id)
 
 
 def _free_seats(event: Event, now: datetime.datetime) -> int:
@@ -354,7 +368,7 @@ def _promote_locked(event: Event, now: datetime.datetime) -> list[Registration]:
                 registration.status = Status.CONFIRMED
                 registration.confirmed_at = now
                 registration.save(update_fields=["status", "confirmed_at", "updated_at"])
-                emails.moved_up(registration)
+                reminders.announce_moved_up(registration, now=now)
             _audit(
                 registration, actor=Actor.system("waiting-list"), action="promoted", before=before
             )
@@ -365,28 +379,42 @@ def _promote_locked(event: Event, now: datetime.datetime) -> list[Registration]:
 # --- rate limit ----------------------------------------------------------------------------
 
 
-def _count_hit(key: str, now: datetime.datetime) -> int:
+def _count_hits(keys: list[str], now: datetime.datetime) -> list[int]:
+    """Count one hit for each key in the current window and return the new counts: one
+    INSERT ... ON CONFLICT DO UPDATE ... RETURNING for all keys, committed by itself."""
     window = RATE_LIMIT_WINDOW.total_seconds()
     window_start = datetime.datetime.fromtimestamp(
         now.timestamp() // window * window, tz=datetime.UTC
     )
-    key_hash = hashlib.sha256(f"{settings.SECRET_KEY}:{key}".encode()).hexdigest()
-    with transaction.atomic():
-        counter, _created = RateLimitCounter.objects.get_or_create(
-            key_hash=key_hash, window_start=window_start
+    hashes = [hashlib.sha256(f"{settings.SECRET_KEY}:{key}".encode()).hexdigest() for key in keys]
+    table = connection.ops.quote_name(RateLimitCounter._meta.db_table)
+    stored_start = connection.ops.adapt_datetimefield_value(window_start)
+    values = ", ".join(["(%s, %s, 1)"] * len(hashes))
+    params = [value for key_hash in hashes for value in (key_hash, stored_start)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key_hash, window_start, count) VALUES {values} "  # noqa: S608 (no user input in the SQL)
+            f"ON CONFLICT (key_hash, window_start) DO UPDATE SET count = {table}.count + 1 "
+            "RETURNING key_hash, count",
+            params,
         )
-        RateLimitCounter.objects.filter(pk=counter.pk).update(count=F("count") + 1)
-        return RateLimitCounter.objects.values_list("count", flat=True).get(pk=counter.pk)
+        counts = dict(cursor.fetchall())
+    return [counts[key_hash] for key_hash in hashes]
+
+
+def _count_hit(key: str, now: datetime.datetime) -> int:
+    return _count_hits([key], now)[0]
 
 
 def check_rate_limit(*, email: str, ip: str | None) -> None:
     """Count one request for the address and the IP; raise RateLimited above the limit.
     Counted in its own committed step, so rejected attempts count as well."""
-    now = timezone.now()
-    over = _count_hit(f"email:{email.strip().lower()}", now) > RATE_LIMIT_PER_EMAIL
+    keys, limits = [f"email:{email.strip().lower()}"], [RATE_LIMIT_PER_EMAIL]
     if ip:
-        over = _count_hit(f"ip:{ip}", now) > RATE_LIMIT_PER_IP or over
-    if over:
+        keys.append(f"ip:{ip}")
+        limits.append(RATE_LIMIT_PER_IP)
+    counts = _count_hits(keys, timezone.now())
+    if any(count > limit for count, limit in zip(counts, limits, strict=True)):
         raise RateLimited()
 
 
@@ -452,6 +480,10 @@ def submit_registration(
     email = data["email"].strip()
     check_rate_limit(email=email, ip=ip)
     code = _invitation_code(event, data.get("invitation_code", ""), ip=ip)
+    if code is None and data.get("category") != Registration.Category.PRESS:
+        return _submit_to_public_pool(event=event, email=email, data=data, language=language, ip=ip)
+    # With a code or as press: the contingent's rules (code uses, accreditation) are
+    # decided in one transaction under the lock.
     with transaction.atomic():
         event = _lock_event(event.pk)
         if not RegistrationSettings.for_event(event).is_open():
@@ -502,6 +534,106 @@ def submit_registration(
         )
         emails.confirm_address(registration, seat_on_confirmation=seat_free and not holds_seat)
         return SubmissionOutcome(SubmissionKind(registration.status), registration)
+
+
+def _submit_to_public_pool(
+    *, event: Event, email: str, data: dict, language: str, ip: str | None
+) -> SubmissionOutcome:
+    """A sign-up of the public pool (no code, not press): everything is read, written and
+    rendered before the seat lock. One the snapshot gives a seat is inserted as a hold and
+    only then takes the lock, to count the others; if the seat went to someone faster, it
+    becomes an unconfirmed sign-up before its commit. One the snapshot gives no seat (the
+    pool is full, or people wait) never locks: it takes nothing, and the snapshot was true
+    when it was counted. Lapsed holds are not settled here (the expire-holds job does it;
+    they count as free already); the waiting list moves up here only when a seat is free
+    while people wait."""
+    now = timezone.now()
+    if not RegistrationSettings.for_event(event).is_open(now):
+        raise RegistrationClosed()
+    existing = Registration.objects.filter(event=event).active().for_email(email).first()
+    if existing is not None:
+        return _already_registered(existing)
+
+    uses = pools.pool_uses(event, now)
+    seat_free = uses[pools.PUBLIC].newcomer_may_take_seat
+    key = client_key(ip)
+    holds_seat = seat_free and client_may_hold_another_seat(event=event, client_key=key, now=now)
+    registration = Registration(
+        event=event,
+        email=email,
+        language=language,
+        status=Status.HELD if holds_seat else Status.UNCONFIRMED,
+        client_key=key if holds_seat else "",
+        hold_expires_at=now
+        + hold_duration(taken=sum(use.taken for use in uses.values()), capacity=event.capacity),
+        privacy_consent_version=privacy_notice_version(),
+        privacy_consented_at=now,
+        **{field: data[field] for field in DETAIL_FIELDS if field in data},
+    )
+    for _attempt in range(5):
+        try:
+            return _insert_and_take_public_seat(
+                registration, seat_on_confirmation=seat_free and not holds_seat
+            )
+        except IntegrityError:
+            # The insert is the transaction's first statement, so nothing else was lost.
+            existing = Registration.objects.filter(event=event).active().for_email(email).first()
+            if existing is not None:
+                # The same address was registered a moment ago (one_active_registration_per_email).
+                return _already_registered(existing)
+            if not Registration.objects.filter(entry_code=registration.entry_code).exists():
+                raise
+            registration.entry_code = new_entry_code()  # an (astronomically rare) clash
+            registration.pk = None
+    raise IntegrityError("could not draw a free entry code")
+
+
+def _insert_and_take_public_seat(
+    registration: Registration, *, seat_on_confirmation: bool
+) -> SubmissionOutcome:
+    with transaction.atomic():
+        registration.save(force_insert=True)
+        message = emails.confirm_address(registration, seat_on_confirmation=seat_on_confirmation)
+        if registration.status == Status.HELD:
+            event = _lock_event(registration.event_id)
+            now = timezone.now()
+            public = pools.pool_uses(event, now, exclude_pk=registration.pk)[pools.PUBLIC]
+            other_holds = (
+                Registration.objects.filter(event=event, client_key=registration.client_key)
+                .exclude(pk=registration.pk)
+                .live_holds(now)
+                .count()
+                if registration.client_key
+                else 0
+            )
+            if not (
+                public.newcomer_may_take_seat
+                and other_holds < settings.REGISTRATION_HOLDS_PER_CLIENT
+            ):
+                # Someone faster took the last seat (or this client's last allowed hold)
+                # between the snapshot and the lock.
+                registration.status = Status.UNCONFIRMED
+                registration.client_key = ""
+                registration.save(update_fields=["status", "client_key", "updated_at"])
+                message.delete()
+                emails.confirm_address(
+                    registration, seat_on_confirmation=public.newcomer_may_take_seat
+                )
+            if public.waiting and public.free > 0:  # only possible for one demoted above
+                _settle_locked(event, now)
+        _audit(
+            registration,
+            actor=Actor.attendee("registration"),
+            action="created",
+            before={field: None for field in STATE_FIELDS},
+        )
+    return SubmissionOutcome(SubmissionKind(registration.status), registration)
+
+
+def _already_registered(existing: Registration) -> SubmissionOutcome:
+    with transaction.atomic():
+        _send_link_again(existing)
+    return SubmissionOutcome(SubmissionKind.ALREADY_REGISTERED, existing)
 
 
 def _save_new(registration: Registration) -> None:
@@ -835,7 +967,7 @@ def confirm_from_waiting_list_by_hand(
             before=before,
             note=_("mit einem zusätzlichen Platz") if new_capacity is not None else "",
         )
-        emails.moved_up(current)
+        reminders.announce_moved_up(current, now=now)
     return current, new_capacity
 
 

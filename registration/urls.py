@@ -15,6 +15,11 @@ urlpatterns = [
     path("anmeldung/verwalten/<str:token>/email/", views.change_email, name="change_email"),
     path("anmeldung/verwalten/<str:token>/stornieren/", views.cancel, name="cancel"),
     path(
+        "anmeldung/verwalten/<str:token>/teilnahmebescheinigung.pdf",
+        views.certificate,
+        name="certificate",
+    ),
+    path(
         "anmeldung/email-bestaetigen/<str:token>/",
         views.confirm_email_change,
         name="confirm_email_change",

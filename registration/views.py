@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from eventsite.client_address import client_ip
 from programme.models import Event
-from registration import services
+from registration import certificates, services
 from registration.forms import DetailsForm, EmailChangeForm, LostLinkForm, RegistrationForm
 from registration.models import Registration, RegistrationSettings, TokenPurpose
 
@@ -83,14 +83,6 @@ def _manage_redirect(token: str):
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration_form(request):
     event = _current_event()
-    seats = services.seat_status(event)
-    if not seats.is_open:
-        error = services.RegistrationClosed()
-        if request.method == "POST":
-            return problem(request, error)
-        window = RegistrationSettings.for_event(event)
-        return render(request, "registration/closed.html", {"seats": seats, "window": window})
-
     if request.method == "POST":
         form = RegistrationForm(request.POST, request.FILES)
     else:
@@ -100,6 +92,8 @@ def registration_form(request):
         if form.is_bot:
             # Pretend success so a bot learns nothing; nothing is stored or sent.
             return redirect("registration:thanks")
+        # The service checks the registration window itself: no seat count here, a
+        # sign-up rush is all POSTs.
         try:
             services.submit_registration(
                 event=event,
@@ -114,6 +108,14 @@ def registration_form(request):
             return problem(request, error)
         else:
             return redirect("registration:thanks")
+
+    seats = services.seat_status(event)
+    if not seats.is_open:
+        error = services.RegistrationClosed()
+        if request.method == "POST":
+            return problem(request, error)
+        window = RegistrationSettings.for_event(event)
+        return render(request, "registration/closed.html", {"seats": seats, "window": window})
     has_code = bool(form["invitation_code"].value())
     return render(
         request,
@@ -176,6 +178,7 @@ def manage(request, registration, token):
             "registration": registration,
             "token": token,
             "position": registration.waiting_position(),
+            "certificate_available": certificates.available(registration),
             "email_form": EmailChangeForm(),
         },
     )
@@ -258,6 +261,26 @@ def cancel(request, registration, token):
     return render(
         request, "registration/cancel.html", {"registration": registration, "token": token}
     )
+
+
+@private_page
+@require_http_methods(["GET", "HEAD"])
+@_with_registration
+def certificate(request, registration, token):
+    try:
+        content = certificates.pdf(registration)
+    except certificates.CertificateNotAvailable as error:
+        return render(
+            request,
+            "registration/problem.html",
+            {"message": error.message, "title": None, "offer_lost_link": False},
+            status=404,
+        )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{certificates.filename(registration)}"'
+    )
+    return response
 
 
 @private_page

@@ -1,5 +1,7 @@
 """The public pages of the site, for tests that check every one of them."""
 
+from django.utils import translation
+
 from programme.models import Session, Speaker
 
 LANGUAGE_PREFIXES = {"de": "", "en": "/en"}
@@ -24,10 +26,11 @@ def public_paths() -> list[str]:
     paths = list(FIXED_PATHS)
     session = Session.objects.order_by("start").first()
     speaker = Speaker.objects.order_by("pk").first()
-    if session:
-        paths.append(session.get_absolute_url())
-    if speaker:
-        paths.append(speaker.get_absolute_url())
+    with translation.override("de"):
+        if session:
+            paths.append(session.get_absolute_url())
+        if speaker:
+            paths.append(speaker.get_absolute_url())
     return paths
 
 

@@ -84,3 +84,12 @@ def programme_json_ld(context, sessions):
     if event is None:
         return ""
     return json_ld_script(main_event(event, image_url=preview_image_url(event), sessions=sessions))
+
+
+@register.simple_tag
+def webcal_url(path: str) -> str:
+    """A calendar feed as a subscription link (webcal://): calendar apps subscribe to it and
+    fetch updates, instead of importing a copy once."""
+    from programme.exports import absolute_url
+
+    return "webcal://" + absolute_url(path).split("://", 1)[1]

@@ -1,7 +1,6 @@
 from django import template
 
 from registration.codes import entry_qr_data_uri
-from registration.services import seat_status as current_seat_status
 
 register = template.Library()
 
@@ -20,13 +19,6 @@ def render_field(field, **attrs):
     if field.field.required:
         attrs["required"] = True
     return field.as_widget(attrs=attrs)
-
-
-@register.simple_tag
-def current_seats(event):
-    """The live seat status (SeatStatus) for `{% current_seats event as seats %}`: the home
-    page shows it and words its call to register by it."""
-    return current_seat_status(event) if event else None
 
 
 @register.simple_tag

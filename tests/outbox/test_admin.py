@@ -54,7 +54,8 @@ def test_list_query_count_does_not_grow_with_the_number_of_messages(
     for number in range(30):
         queue_test_email(to=f"guest{number}@example.org", about=SpeakerFactory())
 
-    with django_assert_max_num_queries(12):
+    # 12, and 3 for the staff session's idle expiry written on the first request.
+    with django_assert_max_num_queries(15):
         response = organiser_client.get(reverse(CHANGELIST))
     assert response.status_code == 200
 

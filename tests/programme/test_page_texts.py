@@ -6,14 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from programme.models import Page
-from programme.pages import fill_in, page_values
-from programme.seed_pages import (
-    PAGES,
-    SUPERSEDED_DEFAULTS,
-    fingerprint,
-    has_open_placeholders,
-    seed_pages,
-)
+from programme.pages import fill_in, has_open_placeholders, page_values
+from programme.seed_pages import PAGES, SUPERSEDED_DEFAULTS, fingerprint, seed_pages
 
 
 def text_of(client, path: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 from pypdf import PdfWriter
 
@@ -18,6 +18,14 @@ from registration.models import Contingent, InvitationCode, Registration
 from tests.registration.conftest import VALID, templates_of
 
 Status = Registration.Status
+
+
+@pytest.fixture(autouse=True)
+def _german_urls():
+    # A request to an /en/ page leaves English active in the thread; reverse() would then
+    # build /en/ admin URLs for the next test.
+    with translation.override("de"):
+        yield
 
 
 @pytest.fixture
@@ -384,3 +392,41 @@ class TestGuestList:
         )
         assert response.status_code == 200
         assert "hat aber nur 10" in response.content.decode()
+
+
+@pytest.mark.django_db
+class TestPressEmailsOverSmtp:
+    """The accreditation emails as they arrive at a real SMTP server, in each language."""
+
+    def test_approval_and_decline_reach_each_journalist_in_their_language(
+        self, small_event, press, smtp_server
+    ):
+        from tests.registration.test_lifecycle import Mailbox, subject, text_of
+
+        mailbox = Mailbox(smtp_server)
+        german = register(
+            small_event, "de@example.org", category="press", media_outlet="Tagesspiegel"
+        )
+        english = services.submit_registration(
+            event=small_event,
+            data={**VALID, "email": "en@example.org", "category": "press", "media_outlet": "BBC"},
+            language="en",
+        ).registration
+        for registration in (german, english):
+            services.confirm_email(token=registration.confirm_token())
+        mailbox.new()  # the confirmation links and "we are checking" messages
+
+        services.approve_accreditation(registration=german)
+        approved = mailbox.one("de@example.org")
+        assert subject(approved) == "Ihre Akkreditierung ist bestätigt"
+        assert german.entry_code[:4] in text_of(approved)
+        assert [part.get_filename() for part in approved.iter_attachments()] == [
+            "veranstaltung.ics",
+            f"einlasscode-{german.entry_code_display}.png",
+        ]
+
+        services.decline_accreditation(registration=english)
+        declined = mailbox.one("en@example.org")
+        assert subject(declined) == "Your accreditation"
+        assert "unfortunately we cannot approve your accreditation" in text_of(declined)
+        assert "Einlasscode" not in text_of(declined)
