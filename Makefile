@@ -28,6 +28,9 @@ var/secret_key:
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
+# Links in emails, calendar files and pages name the port that is served, unless SITE_URL
+# says otherwise (a proxy in front).
+run serve: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install var/secret_key
 	@$(MAKE) --no-print-directory serve SECRET_KEY="$$(cat var/secret_key)"
 

@@ -106,7 +106,8 @@ class FixedPagesSitemap(_SiteSitemap):
     priority = 0.8
 
     def items(self) -> list[str]:
-        return ["home", "programme", "speakers", "directions", "registration:form"]
+        # The directions are a text page: TextPagesSitemap lists them.
+        return ["home", "programme", "speakers", "registration:form"]
 
     def location(self, item: str) -> str:
         return reverse(item)

@@ -32,7 +32,14 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
+# `make run` generates a key in var/secret_key. A checkout (there is a .git next to this
+# project) uses that key when SECRET_KEY is not set, so `.venv/bin/python manage.py ...`
+# works as the docs show it. An installed site has no checkout and no such file: it refuses
+# to start without SECRET_KEY.
+LOCAL_SECRET_KEY_FILE = VAR_DIR / "secret_key"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY and (BASE_DIR / ".git").exists() and LOCAL_SECRET_KEY_FILE.is_file():
+    SECRET_KEY = LOCAL_SECRET_KEY_FILE.read_text().strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -342,8 +349,7 @@ PERIODIC_JOBS = [
         "run": "outbox.retention.delete_old_emails",
         "every": timedelta(hours=1),
     },
-    # Release seats whose hold ran out and move the waiting list up (also after the
-    # capacity was raised in the event admin).
+    # Release seats whose hold ran out and move the waiting list up.
     {
         "name": "expire-holds",
         "run": "registration.services.expire_holds",

@@ -116,7 +116,16 @@ def _fit(text: str, width: int, max_lines: int, sizes: tuple[int, ...], *, bold:
             return font, lines
     font = _font(sizes[-1], bold=bold)
     lines = _wrap(text, font, width)[:max_lines]
-    lines[-1] = lines[-1].rstrip(".,;: ") + " …"
+    # Too long even at the smallest size: cut the last line, with an ellipsis that fits.
+    words = lines[-1].split()
+    while True:
+        last = " ".join(words).rstrip(".,;: ") + " …"
+        if len(words) <= 1 or font.getlength(last) <= width:
+            break
+        words.pop()
+    while font.getlength(last) > width and len(last) > 2:
+        last = last[:-3] + " …"  # a single word longer than the line
+    lines[-1] = last
     return font, lines
 
 

@@ -21,7 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -32,7 +32,8 @@ from django.utils.translation import gettext_lazy
 from audit import Actor
 from audit.admin import trail_html
 from programme.models import Event
-from registration import certificates, export, services
+from registration import certificates, services
+from registration import exports as documents_export
 from registration.models import (
     ENTRY_CODE_LENGTH,
     Registration,
@@ -128,6 +129,10 @@ class RegistrationAdmin(admin.ModelAdmin):
         "issue_certificates",
         "withhold_certificates",
         "export_csv",
+        "export_xlsx",
+        "export_entry_list",
+        "export_badges_a4",
+        "export_badges_a6",
     ]
     fieldsets = [
         (
@@ -532,8 +537,32 @@ class RegistrationAdmin(admin.ModelAdmin):
         description=gettext_lazy("Auswahl als CSV exportieren (Excel)"), permissions=["view"]
     )
     def export_csv(self, request, queryset):
-        self._require(request, "view")
-        return self._csv_response(request, queryset.order_by("last_name", "first_name", "pk"))
+        return self._export(request, queryset, "csv")
+
+    @admin.action(description=gettext_lazy("Auswahl als Excel-Datei (.xlsx)"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        return self._export(request, queryset, "xlsx")
+
+    @admin.action(
+        description=gettext_lazy("Einlassliste als PDF (bestätigte aus der Auswahl)"),
+        permissions=["view"],
+    )
+    def export_entry_list(self, request, queryset):
+        return self._export(request, queryset, "entry-list")
+
+    @admin.action(
+        description=gettext_lazy("Namensschilder als PDF, 8 pro A4-Bogen (bestätigte)"),
+        permissions=["view"],
+    )
+    def export_badges_a4(self, request, queryset):
+        return self._export(request, queryset, "badges-a4")
+
+    @admin.action(
+        description=gettext_lazy("Namensschilder als PDF, einzeln A6 (bestätigte)"),
+        permissions=["view"],
+    )
+    def export_badges_a6(self, request, queryset):
+        return self._export(request, queryset, "badges-a6")
 
     # --- export of the whole filtered list -------------------------------------------------
     def get_urls(self):
@@ -541,6 +570,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         document_view = self.admin_site.admin_view(self.press_document_view)
         return [
             path("export/", export_view, name="registration_registration_export"),
+            path("export/<str:kind>/", export_view, name="registration_registration_export_kind"),
             path(
                 "<int:pk>/press-document/",
                 document_view,
@@ -604,38 +634,33 @@ class RegistrationAdmin(admin.ModelAdmin):
             _("Akkreditierung abgelehnt"),
         )
 
-    def export_filtered_view(self, request):
-        """The list as currently filtered and searched (all pages), as CSV."""
+    def export_filtered_view(self, request, kind: str = "csv"):
+        """The list as currently filtered and searched (all pages), in one of the formats."""
         if not self.has_view_permission(request):
             raise PermissionDenied
+        if kind not in documents_export.EXPORTS:
+            raise Http404
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
             return HttpResponseRedirect(
                 reverse("admin:registration_registration_changelist") + "?e=1"
             )
-        return self._csv_response(request, changelist.get_queryset(request))
+        return self._export(request, changelist.get_queryset(request), kind)
 
-    def _csv_response(self, request, queryset):
-        registrations = list(queryset)
+    def _export(self, request, queryset, kind: str):
+        self._require(request, "view")
+        # Drop the list's annotations: the export computes waiting places in one query.
+        queryset = Registration.objects.filter(pk__in=queryset.values("pk")).order_by(
+            "last_name", "first_name", "pk"
+        )
+        spec = documents_export.EXPORTS[kind]
         # Personal data leaves the system: record who took whose data, and when.
-        LogEntry.objects.log_actions(
-            user_id=request.user.pk,
-            queryset=registrations,
-            action_flag=CHANGE,
-            change_message=_("Als CSV exportiert (Gästeliste)"),
-        )
+        count = documents_export.log_export(request.user, queryset, spec.log_message())
         logger.info(
-            "Guest list exported as CSV by user %s: %d registrations",
-            request.user.pk,
-            len(registrations),
+            "Guest list exported as %s by user %s: %d registrations", kind, request.user.pk, count
         )
-        response = HttpResponse(
-            export.guest_list_csv(registrations), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{export.export_filename()}"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return documents_export.file_response(queryset, kind)
 
 
 class LabelledSplitDateTime(AdminSplitDateTime):

@@ -8,13 +8,24 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from registration import pools, services
+from registration.admin import LabelledSplitDateTime
 from registration.models import Contingent, InvitationCode, Registration
+
+
+class LabelledDateTimesMixin:
+    """Each date and time box gets an accessible name (see LabelledSplitDateTime)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DateTimeField):
+            kwargs["widget"] = LabelledSplitDateTime(label=db_field.verbose_name)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class ContingentForm(forms.ModelForm):
@@ -50,7 +61,7 @@ class ContingentForm(forms.ModelForm):
 
 
 @admin.register(Contingent)
-class ContingentAdmin(admin.ModelAdmin):
+class ContingentAdmin(LabelledDateTimesMixin, admin.ModelAdmin):
     form = ContingentForm
     list_display = [
         "name",
@@ -142,7 +153,7 @@ class InvitationCodeForm(forms.ModelForm):
 
 
 @admin.register(InvitationCode)
-class InvitationCodeAdmin(admin.ModelAdmin):
+class InvitationCodeAdmin(LabelledDateTimesMixin, admin.ModelAdmin):
     form = InvitationCodeForm
     list_display = [
         "code_display",

@@ -56,7 +56,6 @@ REFUSAL_REASONS = {
 
 
 class GuestNotFound(RegistrationError):
-    status_code = 404
     default_message = gettext_lazy("Diese Anmeldung gibt es nicht.")
 
 

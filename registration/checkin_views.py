@@ -17,13 +17,15 @@ from urllib.parse import urlencode
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from registration import checkin
+from registration import checkin, services
+from registration.forms import WalkInForm
+from registration.models import Registration
 from registration.views import _current_event
 
 # Door staff log in where organisers do; the admin shows them nothing but this page's link.
@@ -183,3 +185,39 @@ def door_logout(request):
     response = redirect(f"{LOGIN_URL}?{urlencode({'next': reverse('registration:checkin')})}")
     response["Clear-Site-Data"] = '"storage"'
     return response
+
+
+@door_staff_only
+@require_http_methods(["GET", "HEAD", "POST"])
+def walk_in(request):
+    """Register a person on the spot when a seat is free; they are checked in at once."""
+    event = _current_event()
+    form = WalkInForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.register_walk_in(
+                event=event, data=form.cleaned_data, by=request.user, language=request.LANGUAGE_CODE
+            )
+        except services.RegistrationError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("registration:checkin_walk_in_done", pk=registration.pk)
+    return render(
+        request,
+        "registration/checkin/walk_in.html",
+        {"event": event, "form": form, "seats": services.seat_status(event)},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@door_staff_only
+@require_GET
+def walk_in_done(request, pk: int):
+    """The entry confirmation to print (or show) for a person registered at the door."""
+    event = _current_event()
+    registration = get_object_or_404(Registration, event=event, pk=pk)
+    return render(
+        request,
+        "registration/checkin/walk_in_done.html",
+        {"event": event, "registration": registration},
+    )

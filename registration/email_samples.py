@@ -154,6 +154,13 @@ register(
     sample=lambda language: _context(language, held_seat=False),
 )
 register(
+    "registration-press-review-lapsed",
+    title=_("Presse: Akkreditierung nicht rechtzeitig geprüft"),
+    audience=ATTENDEES,
+    template="registration/hold_expired",
+    sample=lambda language: _context(language, held_seat=True, press_review_lapsed=True),
+)
+register(
     "registration-your-link",
     title=_("Persönlichen Link erneut senden"),
     audience=ATTENDEES,

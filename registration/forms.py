@@ -305,3 +305,31 @@ class LostLinkForm(forms.Form):
 
     def clean_email(self):
         return clean_text(self.cleaned_data["email"])
+
+
+class WalkInForm(DetailsForm):
+    """A person registered at the door by staff: the details of the online form."""
+
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        max_length=254,
+        help_text=_("An diese Adresse geht die Bestätigung mit dem Einlasscode."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    privacy_consent = forms.BooleanField(
+        label=_(
+            "Die Person hat die Datenschutzhinweise erhalten und ist einverstanden, dass "
+            "ihre Angaben für diese Veranstaltung verarbeitet werden."
+        ),
+        required=True,
+        error_messages={
+            "required": _(
+                "Ohne Einverständnis mit den Datenschutzhinweisen kann die Person nicht "
+                "angemeldet werden."
+            )
+        },
+    )
+
+    field_order = RegistrationForm.field_order[:-1]
+
+    clean_email = RegistrationForm.clean_email

@@ -170,6 +170,12 @@ class RegistrationQuerySet(models.QuerySet):
             hold_expires_at__lte=now or timezone.now(),
         )
 
+    def participant_list(self, event):
+        """Confirmed guests who agreed to appear on the list handed to participants."""
+        return self.filter(
+            event=event, status=Registration.Status.CONFIRMED, participant_list_consent=True
+        ).order_by("last_name", "first_name", "pk")
+
     def waiting_list(self):
         return self.filter(status=Registration.Status.WAITING).order_by("waitlisted_at", "pk")
 

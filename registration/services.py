@@ -32,6 +32,7 @@ from eventsite.client_address import client_network
 from programme.models import Event, Page
 from registration import emails, pools, reminders
 from registration.models import (
+    CheckIn,
     Contingent,
     InvitationCode,
     RateLimitCounter,
@@ -1197,3 +1198,69 @@ def decline_accreditation(
         emails.accreditation_declined(current)
         _settle_locked(event, now)
     return current
+
+
+# --- the door ---------------------------------------------------------------------------
+
+
+class NoSeatAtTheDoor(NotPossible):
+    default_message = _(
+        "Es ist kein Platz frei: Alle Plätze sind vergeben oder reserviert. Die Person kann "
+        "nur eingelassen werden, wenn das Organisationsteam die Zahl der Plätze erhöht."
+    )
+
+
+def register_walk_in(*, event: Event, data: dict, by, language: str) -> Registration:
+    """Door staff register a person who arrives without a registration. The seat rule is
+    the one of submit_registration, under the same event lock; the window does not apply
+    (the door opens when registration has long closed). The person gave their address in
+    person, is confirmed and checked in at once, and gets the usual confirmation email with
+    their entry code."""
+    email = data["email"].strip()
+    with transaction.atomic():
+        event = _lock_event(event.pk)
+        now = timezone.now()
+        _settle_locked(event, now)
+        if Registration.objects.filter(event=event).active().for_email(email).exists():
+            raise NotPossible(
+                _(
+                    "Mit dieser E-Mail-Adresse besteht bereits eine Anmeldung. Bitte suchen "
+                    "Sie die Person auf der Gästeliste."
+                )
+            )
+        # The public pool's rule, as for an online sign-up without an invitation code.
+        contingent = pools.pool_for_newcomer(
+            event=event, category=data.get("category", ""), code=None
+        )
+        if not _newcomer_may_take_seat(event, now, contingent.pk if contingent else None):
+            raise NoSeatAtTheDoor()
+        registration = Registration(
+            event=event,
+            email=email,
+            language=language,
+            status=Status.CONFIRMED,
+            email_confirmed_at=now,
+            confirmed_at=now,
+            checked_in_at=now,
+            checked_in_by=by,
+            privacy_consent_version=privacy_notice_version(),
+            privacy_consented_at=now,
+            contingent=contingent,
+            **{field: data[field] for field in DETAIL_FIELDS if field in data},
+        )
+        _save_new(registration)
+        _audit(
+            registration,
+            actor=Actor.organiser(by, via="check-in"),
+            action="walk-in",
+            before={field: None for field in STATE_FIELDS},
+        )
+        CheckIn.objects.create(
+            registration=registration,
+            action=CheckIn.Action.CHECK_IN,
+            outcome=CheckIn.Outcome.CHECKED_IN,
+            at=now,
+            by=by,
+        )
+        emails.confirmed(registration)
+    return registration

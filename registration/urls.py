@@ -15,6 +15,12 @@ urlpatterns = [
     path("anmeldung/verwalten/<str:token>/email/", views.change_email, name="change_email"),
     path("anmeldung/verwalten/<str:token>/stornieren/", views.cancel, name="cancel"),
     path(
+        "anmeldung/verwalten/<str:token>/teilnehmende/",
+        views.participant_list,
+        name="participant_list",
+    ),
+    path("teilnehmende/", views.participant_list_for_staff, name="participant_list_staff"),
+    path(
         "anmeldung/verwalten/<str:token>/teilnahmebescheinigung.pdf",
         views.certificate,
         name="certificate",
@@ -31,5 +37,7 @@ urlpatterns = [
     path("checkin/<int:pk>/rueckgaengig/", checkin_views.undo, name="checkin_undo"),
     path("checkin/gaesteliste.json", checkin_views.snapshot, name="checkin_snapshot"),
     path("checkin/senden/", checkin_views.sync, name="checkin_sync"),
+    path("checkin/neu/", checkin_views.walk_in, name="checkin_walk_in"),
+    path("checkin/neu/<int:pk>/", checkin_views.walk_in_done, name="checkin_walk_in_done"),
     path("checkin/abmelden/", checkin_views.door_logout, name="checkin_logout"),
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -261,6 +262,41 @@ def cancel(request, registration, token):
     return render(
         request, "registration/cancel.html", {"registration": registration, "token": token}
     )
+
+
+def _participant_list(request, event):
+    participants = Registration.objects.participant_list(event).only(
+        "academic_title", "first_name", "last_name", "organisation"
+    )
+    return render(request, "registration/participant_list.html", {"participants": participants})
+
+
+@private_page
+@require_http_methods(["GET", "HEAD"])
+@_with_registration
+def participant_list(request, registration, token):
+    """For guests who took part (checked in at the door): who else agreed to be listed."""
+    if registration.checked_in_at is None:
+        return render(
+            request,
+            "registration/problem.html",
+            {
+                "message": _(
+                    "Die Teilnehmendenliste sehen nur Gäste, die am Einlass registriert wurden."
+                ),
+                "title": None,
+                "offer_lost_link": False,
+            },
+            status=403,
+        )
+    return _participant_list(request, registration.event)
+
+
+@private_page
+@staff_member_required
+@require_http_methods(["GET", "HEAD"])
+def participant_list_for_staff(request):
+    return _participant_list(request, _current_event())
 
 
 @private_page

@@ -70,6 +70,8 @@ def sitemap_entries(client) -> dict[str, dict[str, str]]:
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     document = etree.fromstring(response.content)
+    locations = document.xpath("//s:url/s:loc/text()", namespaces=SITEMAP_NS)
+    assert len(locations) == len(set(locations)), "a page is listed twice"
     return {
         url.findtext("s:loc", namespaces=SITEMAP_NS): {
             link.get("hreflang"): link.get("href")
@@ -156,3 +158,13 @@ def test_security_txt_takes_a_web_form_as_contact(client, settings):
     settings.SECURITY_CONTACT = "https://veranstaltung.example.org/sicherheit"
 
     assert security_fields(client)["Contact"] == "https://veranstaltung.example.org/sicherheit"
+
+
+def test_security_txt_contact_is_the_one_docs_security_md_names(client, settings):
+    import re
+    from pathlib import Path
+
+    docs = (Path(settings.BASE_DIR) / "docs" / "security.md").read_text(encoding="utf-8")
+    [placeholder] = re.findall(r"placeholder \*\*([^*]+@[^*]+)\*\*", docs)
+
+    assert security_fields(client)["Contact"] == f"mailto:{placeholder}"

@@ -1,5 +1,6 @@
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +20,52 @@ def run_django(code: str, **env_overrides: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_production_without_secret_key_refuses_to_start_with_clear_message():
-    result = run_django("import django; django.setup()", DEBUG="false")
+def test_production_without_secret_key_refuses_to_start_with_clear_message(tmp_path):
+    # VAR_DIR without a generated key: this checkout may have one from `make run`.
+    result = run_django("import django; django.setup()", DEBUG="false", VAR_DIR=str(tmp_path))
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def settings_in(folder: Path, *, checkout: bool, key: str | None) -> subprocess.CompletedProcess:
+    """Import a copy of the settings from `folder` (a checkout when it has a .git), with a
+    key in var/secret_key as `make run` writes it, and no SECRET_KEY in the environment."""
+    shutil.copytree(
+        ROOT / "eventsite", folder / "eventsite", ignore=shutil.ignore_patterns("*.pyc")
+    )
+    if checkout:
+        (folder / ".git").mkdir()
+    if key is not None:
+        (folder / "var").mkdir()
+        (folder / "var" / "secret_key").write_text(key + "\n")
+    env = {k: v for k, v in os.environ.items() if k not in DJANGO_ENV | {"VAR_DIR"}}
+    return subprocess.run(
+        [sys.executable, "-c", "from eventsite import settings; print(settings.SECRET_KEY)"],
+        cwd=folder,
+        env={**env, "PYTHONPATH": str(folder)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_checkout_finds_the_key_that_make_run_generated(tmp_path):
+    result = settings_in(tmp_path, checkout=True, key="generated-by-make-run-" + "k" * 40)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "generated-by-make-run-" + "k" * 40
+
+
+def test_an_installed_site_ignores_a_key_file_and_refuses_without_secret_key(tmp_path):
+    result = settings_in(tmp_path, checkout=False, key="left-behind-" + "k" * 40)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_a_checkout_without_a_generated_key_still_refuses(tmp_path):
+    result = settings_in(tmp_path, checkout=True, key=None)
 
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr

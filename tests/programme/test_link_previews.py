@@ -139,3 +139,17 @@ def test_preview_image_url_is_cached_for_long(client, event):
     url, _image = image_of(client)
 
     assert client.get(url)["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_a_very_long_title_is_shortened_to_fit_the_image(event):
+    event.title_de = "Sehr langer Titel " * 30
+    event.venue_name_de = "Ein Veranstaltungsort mit einem außerordentlich langen Namen " * 3
+
+    facts = preview_image.preview_facts(event, "de")
+    image = Image.open(io.BytesIO(preview_image.draw(facts)))
+
+    assert image.size == (1200, 630)
+    font, lines = preview_image._fit(facts.title, 1056, 3, (64, 40), bold=True)
+    assert len(lines) == 3
+    assert lines[-1].endswith("…")
+    assert all(font.getlength(line) <= 1056 for line in lines)

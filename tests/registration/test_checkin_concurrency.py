@@ -105,3 +105,30 @@ def test_cancel_and_check_in_at_once_never_leave_a_cancelled_guest_checked_in(se
     guest.refresh_from_db()
     assert guest.status == Registration.Status.CANCELLED
     assert guest.checked_in_at is None
+
+
+def test_walk_ins_at_two_doors_and_online_sign_ups_never_exceed_the_seats(setup):
+    event, guest, devices = setup
+    services.set_capacity(event=event, capacity=3)  # one taken by the guest
+
+    def walk_in(i):
+        return lambda: services.register_walk_in(
+            event=event,
+            data={**VALID, "email": f"walk{i}@example.org"},
+            by=devices[i],
+            language="de",
+        )
+
+    def online(i):
+        return lambda: services.submit_registration(
+            event=event, data={**VALID, "email": f"web{i}@example.org"}, language="de"
+        )
+
+    results = run_together(*(walk_in(i) for i in range(4)), *(online(i) for i in range(4)))
+
+    walk_ins = [r for r in results[:4] if isinstance(r, Registration)]
+    refused = [r for r in results[:4] if isinstance(r, services.NoSeatAtTheDoor)]
+    assert len(walk_ins) + len(refused) == 4
+    registrations = Registration.objects.filter(event=event)
+    taken = registrations.filter(status="confirmed").count() + registrations.live_holds().count()
+    assert taken == 3

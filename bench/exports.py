@@ -1,0 +1,188 @@
+"""Time and peak memory of the guest-list exports (CSV, XLSX, entry list PDF) at N rows.
+
+    .venv/bin/python bench/exports.py --rows 100000
+    .venv/bin/python bench/exports.py --rows 10000 --formats csv,xlsx,entry-list,badges-a4
+
+Without DATABASE_URL it fills a fresh SQLite file in a temporary folder. With DATABASE_URL
+it migrates that database and REPLACES ITS REGISTRATIONS: never point it at real data.
+Each export runs in a child process of its own (so one export's memory does not count for
+the next) through the same function the admin uses (registration.exports.write_file), and
+the child prints seconds, the peak of Python allocations (tracemalloc) and the growth of
+the process's resident memory over its state before the export. Comparing two row counts
+shows whether memory grows with the list: bounded exports stay flat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+FIRST = ["Jürgen", "Anna", "Zoë", "Ömer", "François", "Maximiliane-Friederike", "Åsa", "Lukas"]
+LAST = ["Müßig", "Özdemir", "Strauß", "Adler", "Graf von Hohenstein", "Çelik", "Zander", "Weiß"]
+ORGS = [
+    "Stadt Düren",
+    "Landkreis Cochem-Zell",
+    "Bundesministerium des Innern, Referat O 1 – Verwaltungsmodernisierung und "
+    "Digitalisierung der öffentlichen Verwaltung in Bund, Ländern und Kommunen",
+    "",
+    "Hochschule Harz",
+]
+
+
+def django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eventsite.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production")
+    import django
+
+    django.setup()
+
+
+def fill(rows: int) -> None:
+    import hashlib
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from programme.seed import load_event
+    from registration.models import ENTRY_CODE_ALPHABET, Registration
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    event, _created = load_event()
+    event.capacity = rows
+    event.save(update_fields=["capacity"])
+    Registration.objects.all().delete()
+    now = timezone.now()
+    alphabet = ENTRY_CODE_ALPHABET
+    batch = []
+    for i in range(rows):
+        code, n = "", i
+        for _ in range(8):
+            code += alphabet[n % len(alphabet)]
+            n //= len(alphabet)
+        digest = hashlib.sha256(str(i).encode()).hexdigest()
+        batch.append(
+            Registration(
+                event=event,
+                first_name=FIRST[i % len(FIRST)],
+                last_name=f"{LAST[i % len(LAST)]} {i}",
+                academic_title="Dr." if i % 7 == 0 else "",
+                email=f"person{i}@example.org",
+                organisation=ORGS[i % len(ORGS)] or "–",
+                category="municipality",
+                status="confirmed",
+                confirmed_at=now,
+                email_confirmed_at=now,
+                checked_in_at=now if i % 3 == 0 else None,
+                privacy_consent_version="bench",
+                privacy_consented_at=now,
+                entry_code=code,
+                manage_token_hash="m" + digest[1:],
+                confirm_token_hash="c" + digest[1:],
+            )
+        )
+        if len(batch) == 5000:
+            Registration.objects.bulk_create(batch)
+            batch = []
+    Registration.objects.bulk_create(batch)
+
+
+def rss_kib() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def measure(kind: str) -> None:
+    """In the child: one export, then one line of JSON with the figures."""
+    import tracemalloc
+
+    django_setup()
+    from registration import exports
+    from registration.models import Registration
+
+    queryset = Registration.objects.order_by("last_name", "first_name", "pk")
+    queryset.count()  # connect before measuring
+    before = rss_kib()
+    tracemalloc.start()
+    started = time.perf_counter()
+    out = exports.write_file(queryset, kind)
+    seconds = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    size = os.fstat(out.fileno()).st_size
+    out.close()
+    print(
+        json.dumps(
+            {
+                "kind": kind,
+                "seconds": round(seconds, 2),
+                "python_peak_mib": round(peak / 2**20, 1),
+                "rss_growth_mib": round((rss_max_kib() - before) / 1024, 1),
+                "file_mib": round(size / 2**20, 1),
+            }
+        )
+    )
+
+
+def rss_max_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--formats", default="csv,xlsx,entry-list")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.measure)
+        return
+
+    with tempfile.TemporaryDirectory(prefix="bench-exports-") as folder:
+        env = dict(os.environ)
+        if not env.get("DATABASE_URL"):
+            env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        env.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production")
+        env["VAR_DIR"] = folder
+        os.environ.update(env)
+        django_setup()
+        started = time.perf_counter()
+        fill(args.rows)
+        print(
+            f"{args.rows} registrations in {time.perf_counter() - started:.1f} s "
+            f"({env['DATABASE_URL'].split(':')[0]})"
+        )
+        print(
+            f"{'format':<12}{'seconds':>9}{'Python peak MiB':>17}{'RSS growth MiB':>16}"
+            f"{'file MiB':>10}"
+        )
+        for kind in args.formats.split(","):
+            child = subprocess.run(
+                [sys.executable, __file__, "--measure", kind],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            figures = json.loads(child.stdout.strip().splitlines()[-1])
+            print(
+                f"{kind:<12}{figures['seconds']:>9}{figures['python_peak_mib']:>17}"
+                f"{figures['rss_growth_mib']:>16}{figures['file_mib']:>10}"
+            )
+
+
+if __name__ == "__main__":
+    main()

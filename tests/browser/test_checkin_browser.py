@@ -1,0 +1,219 @@
+"""The door in a real browser: live search, one tap, offline work and the sync afterwards,
+two offline devices checking in the same guest, and axe in every state of the page."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.test import Client
+from playwright.sync_api import expect
+
+from programme.models import Event
+from registration import services
+from registration.models import CheckIn, Registration
+from tests.browser.helpers import assert_no_axe_violations
+from tests.registration.conftest import VALID
+
+
+def _guest(email, first, last, organisation="Stadt Musterstadt"):
+    event = Event.objects.current()
+    registration = services.submit_registration(
+        event=event,
+        data={
+            **VALID,
+            "email": email,
+            "first_name": first,
+            "last_name": last,
+            "organisation": organisation,
+        },
+        language="de",
+    ).registration
+    return services.confirm_email(token=registration.confirm_token())
+
+
+def _door_user(name):
+    user = User.objects.create_user(
+        name, password="door-pass-2016", first_name=name.title(), is_staff=True
+    )
+    # Live-server tests flush the database, and with it the group the migration made.
+    group, _created = Group.objects.get_or_create(name="Einlass")
+    group.permissions.add(Permission.objects.get(codename="check_in"))
+    user.groups.add(group)
+    return user
+
+
+def _device(browser, site, user):
+    """A phone of the door staff, logged in as `user`."""
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(locale="de-DE", viewport={"width": 390, "height": 844})
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site.base}]
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(site.url("/checkin/"))
+    expect(page.locator("#door-age")).to_contain_text("Gästeliste von")
+    return context, page
+
+
+@pytest.fixture
+def guests(site):
+    return {
+        "erika": _guest("erika@example.org", "Erika", "Müßig", "Stadt Düren"),
+        "jorg": _guest("jorg@example.org", "Jörg", "Çelik", "Landkreis Cochem-Zell"),
+    }
+
+
+def _check_in(page, query, name):
+    page.locator("#door-q").fill(query)
+    item = page.locator("#door-results li", has_text=name)
+    item.get_by_role("button", name=re.compile("Einlassen")).click()
+    expect(page.locator("#door-result")).to_contain_text("EINLASS")
+
+
+def test_door_staff_log_in_at_the_admin_login_and_land_on_the_door(site, page, guests):
+    _door_user("anna")
+    page.goto(site.url("/checkin/"))
+    page.get_by_label(re.compile("Benutzername", re.I)).fill("anna")
+    page.get_by_label("Passwort").fill("door-pass-2016")
+    page.get_by_role("button").last.click()
+    expect(page).to_have_url(re.compile("/checkin/$"))
+    expect(page.locator("#door-counter")).to_contain_text("0 von 2 eingelassen")
+
+
+def test_live_search_one_tap_and_already_checked_in(site, browser, guests):
+    context, page = _device(browser, site, _door_user("anna"))
+    assert_no_axe_violations(page, "door, empty")
+
+    page.locator("#door-q").fill("düren")
+    expect(page.locator("#door-results li")).to_have_count(1)
+    expect(page.locator("#door-results")).to_contain_text("Erika Müßig")
+    assert_no_axe_violations(page, "door, results")
+
+    _check_in(page, "düren", "Erika Müßig")
+    expect(page.locator("#door-counter")).to_contain_text("1 von 2 eingelassen")
+    expect(page.locator("#door-queued")).to_have_text("Warten auf Senden: 0")
+    assert_no_axe_violations(page, "door, admitted")
+    assert Registration.objects.get(pk=guests["erika"].pk).checked_in_at is not None
+
+    # The code read out with a hyphen, typed in lower case: the guest is in already.
+    page.locator("#door-q").fill(guests["erika"].entry_code_display.lower())
+    expect(page.locator("#door-results")).to_contain_text("SCHON EINGELASSEN")
+    expect(page.locator("#door-results .door-admit")).to_have_count(0)
+    assert_no_axe_violations(page, "door, already checked in")
+
+    # Undo (a plain form, online).
+    page.get_by_role("button", name=re.compile("Einlass rückgängig machen")).click()
+    expect(page.locator("#door-result")).to_contain_text("RÜCKGÄNGIG")
+    assert Registration.objects.get(pk=guests["erika"].pk).checked_in_at is None
+    assert_no_axe_violations(page, "door, undone")
+    context.close()
+
+
+def test_refused_guest_shows_the_reason(site, browser, guests):
+    services.cancel(registration=guests["jorg"])
+    context, page = _device(browser, site, _door_user("anna"))
+    page.locator("#door-q").fill("Çelik")
+    expect(page.locator("#door-results")).to_contain_text(
+        "KEIN EINLASS Die Anmeldung ist storniert."
+    )
+    expect(page.locator("#door-results .door-admit")).to_have_count(0)
+    assert_no_axe_violations(page, "door, refused")
+    context.close()
+
+
+def test_offline_check_ins_are_queued_and_arrive_once(site, browser, guests):
+    context, page = _device(browser, site, _door_user("anna"))
+    context.set_offline(True)
+    expect(page.locator("#door-online")).to_contain_text("Offline")
+
+    _check_in(page, "Müßig", "Erika Müßig")
+    expect(page.locator("#door-result")).to_contain_text("offline gespeichert")
+    _check_in(page, "Çelik", "Jörg Çelik")
+    expect(page.locator("#door-queued")).to_have_text("Warten auf Senden: 2")
+    expect(page.locator("#door-counter")).to_contain_text("2 von 2 eingelassen")
+    assert_no_axe_violations(page, "door, offline with a queue")
+    assert not Registration.objects.filter(checked_in_at__isnull=False).exists()
+
+    # A reload while offline still has the list and the queue (the page itself is cached
+    # by nothing, so reload only once the network is back).
+    context.set_offline(False)
+    expect(page.locator("#door-queued")).to_have_text("Warten auf Senden: 0")
+    expect(page.locator("#door-online")).to_have_text("Online")
+    assert Registration.objects.filter(checked_in_at__isnull=False).count() == 2
+    assert CheckIn.objects.filter(outcome=CheckIn.Outcome.CHECKED_IN).count() == 2
+
+    # Sending again (the queue was resent by another timer) changes nothing.
+    page.reload()
+    expect(page.locator("#door-queued")).to_have_text("Warten auf Senden: 0")
+    assert CheckIn.objects.count() == 2
+    context.close()
+
+
+def test_two_offline_devices_one_guest_arrives_once_with_the_earliest_time(site, browser, guests):
+    anna, ben = _door_user("anna"), _door_user("ben")
+    context_a, page_a = _device(browser, site, anna)
+    context_b, page_b = _device(browser, site, ben)
+    context_a.set_offline(True)
+    context_b.set_offline(True)
+
+    _check_in(page_a, "Müßig", "Erika Müßig")
+    page_a.wait_for_timeout(1100)
+    _check_in(page_b, "Müßig", "Erika Müßig")
+    queue_a = page_a.evaluate("JSON.parse(localStorage.getItem('door.queue'))")
+    earliest = datetime.datetime.fromisoformat(queue_a[0]["at"].replace("Z", "+00:00"))
+
+    # The later device comes back first, then the earlier one.
+    context_b.set_offline(False)
+    expect(page_b.locator("#door-queued")).to_have_text("Warten auf Senden: 0")
+    context_a.set_offline(False)
+    expect(page_a.locator("#door-queued")).to_have_text("Warten auf Senden: 0")
+
+    erika = Registration.objects.get(pk=guests["erika"].pk)
+    assert erika.checked_in_at == earliest
+    assert erika.checked_in_by == anna
+    assert Registration.objects.filter(checked_in_at__isnull=False).count() == 1
+    expect(page_a.locator("#door-result")).to_contain_text("KONFLIKT")
+    expect(page_a.locator("#door-result")).to_contain_text("die frühere Zeit")
+    assert_no_axe_violations(page_a, "door, conflict")
+
+    # Device B learns of it on its next refresh: the guest shows as in, by Anna.
+    page_b.reload()
+    page_b.locator("#door-q").fill("Müßig")
+    expect(page_b.locator("#door-results")).to_contain_text("von Anna")
+    context_a.close()
+    context_b.close()
+
+
+def test_logout_wipes_the_snapshot_and_the_queue(site, browser, guests):
+    context, page = _device(browser, site, _door_user("anna"))
+    assert page.evaluate("localStorage.getItem('door.snapshot')") is not None
+    page.get_by_role("button", name="Abmelden").click()
+    expect(page).to_have_url(re.compile("/admin/login/"))
+    # (The admin's login page keeps its colour theme there; nothing of the door is left.)
+    keys = page.evaluate("Object.keys(localStorage)")
+    assert not [key for key in keys if key.startswith("door.")], keys
+    context.close()
+
+
+def test_door_without_javascript(site, browser, guests):
+    client = Client()
+    client.force_login(_door_user("anna"))
+    context = browser.new_context(java_script_enabled=False, locale="de-DE")
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site.base}]
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(site.url("/checkin/"))
+    page.locator("#door-q").fill("Müßig")
+    page.get_by_role("button", name="Suchen").click()
+    page.get_by_role("button", name=re.compile("Einlassen")).click()
+    expect(page.locator("#door-result")).to_contain_text("EINLASS")
+    expect(page.locator("#door-counter")).to_contain_text("1 von 2 eingelassen")
+    # (axe needs JavaScript; it checks the same markup in the tests above.)
+    context.close()
