@@ -8,7 +8,10 @@ entries point at their record through contenttypes. See docs/organisers.md.
 
 from audit.actors import Actor
 
-__all__ = ["Actor", "changes_between", "record", "scrub"]
+# Stands for a value that is not recorded (health data) or was removed (retention).
+REDACTED = "[…]"
+
+__all__ = ["REDACTED", "Actor", "changes_between", "record", "scrub", "scrub_entries"]
 
 
 def record(obj, **kwargs):
@@ -29,3 +32,9 @@ def scrub(obj, **kwargs):
     from audit.services import scrub as _scrub
 
     return _scrub(obj, **kwargs)
+
+
+def scrub_entries(entries, **kwargs):
+    from audit.services import scrub_entries as _scrub_entries
+
+    return _scrub_entries(entries, **kwargs)

@@ -52,7 +52,7 @@ ACTION_LABELS = {
 }
 
 # Replaces a scrubbed value; says that something was there without saying what.
-SCRUBBED = "[gelöscht]"
+SCRUBBED = "[…]"
 
 
 def action_label(action: str) -> str:
@@ -122,19 +122,23 @@ def scrub(obj, *, fields: Iterable[str]) -> int:
     """Replace the old and new values of `fields` in every entry about obj (the field
     names and the times stay, so the history still shows that something changed).
     Returns the number of entries rewritten."""
+    return scrub_entries(AuditEntry.objects.about(obj), fields=fields)
+
+
+def scrub_entries(entries, *, fields: Iterable[str]) -> int:
     fields = set(fields)
+
+    def scrubbed(change):
+        return {
+            key: SCRUBBED if value not in (None, "", False) else value
+            for key, value in change.items()
+        }
+
     rewritten = 0
-    for entry in AuditEntry.objects.about(obj).only("pk", "changes"):
+    for entry in entries.only("pk", "changes"):
         changes = {
-            field: (
-                {
-                    "old": SCRUBBED if v["old"] else v["old"],
-                    "new": SCRUBBED if v["new"] else v["new"],
-                }
-                if field in fields
-                else v
-            )
-            for field, v in entry.changes.items()
+            field: scrubbed(change) if field in fields else change
+            for field, change in entry.changes.items()
         }
         if changes != entry.changes:
             AuditEntry.objects.filter(pk=entry.pk).update(changes=changes)

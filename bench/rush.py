@@ -330,8 +330,9 @@ def main() -> None:
             f"waiting list   {len(waiting)} in order, first: "
             + ", ".join(f"#{by_email[e]}" for e in waiting[:8])
         )
+        # A seat at sign-up: confirmed since, or still holding it (its confirmation lost).
         seat_rank = {
-            by_email[email]: 0 if status == "confirmed" else 1
+            by_email[email]: 0 if status in {"confirmed", "held"} else 1
             for email, status in Registration.objects.values_list("email", "status")
         }
         unfair = fcfs_violations(rows, seat_rank)

@@ -14,7 +14,10 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.template import loader
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +65,6 @@ _DENIED_FEATURES = (
     "usb",
     "serial",
     "hid",
-    "bluetooth",
     "publickey-credentials-get",
     "screen-wake-lock",
     "xr-spatial-tracking",
@@ -144,3 +146,25 @@ class UnreadableRequestBodyMiddleware:
                 logger.warning("Unreadable request body on %s: %s", request.path, error)
                 return bad_request(request, error)
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is unreachable (a restart, a failover) a view's query fails with
+    OperationalError or InterfaceError: answer with the translated 503 page and
+    Retry-After instead of a 500. Django reconnects on the next request by itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("Database unavailable on %s: %s", request.path, exception)
+        # Rendered without context processors: they would query the database.
+        html = loader.get_template("503.html").render({"request": request})
+        response = HttpResponse(html, status=503)
+        response["Retry-After"] = "30"
+        return response

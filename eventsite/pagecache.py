@@ -33,6 +33,7 @@ import logging
 import time
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -79,6 +80,13 @@ def _on_change(sender, **kwargs) -> None:
     if sender._meta.app_label not in WATCHED_APPS and sender._meta.label_lower not in (
         WATCHED_MODELS
     ):
+        return
+    try:
+        current = apps.get_model(sender._meta.label)
+    except LookupError:
+        current = None
+    if sender is not current:
+        # A migration's historical model: `migrate` bumps the version once at its end.
         return
     try:
         # Now: with the database cache the new version commits together with the change.

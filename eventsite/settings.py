@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "registration",
     "outbox",
     "audit",
+    "mailings",
     "eventsite",
     "speakers",
 ]
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "eventsite.middleware.StaffSessionExpiryMiddleware",
+    "eventsite.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -339,6 +341,9 @@ if REMINDER_DAYS_BEFORE < 0:
 RETENTION_DAYS_AFTER_EVENT = int(os.environ.get("RETENTION_DAYS_AFTER_EVENT", "90"))
 if RETENTION_DAYS_AFTER_EVENT < 0:
     raise ImproperlyConfigured("RETENTION_DAYS_AFTER_EVENT must be 0 or more days.")
+INACTIVE_DATA_HOURS = int(os.environ.get("INACTIVE_DATA_HOURS", "48"))
+if INACTIVE_DATA_HOURS < 0:
+    raise ImproperlyConfigured("INACTIVE_DATA_HOURS must be 0 or more hours.")
 
 # --- Periodic jobs ----------------------------------------------------------------
 # Run by `manage.py worker` (outbox/periodic.py), each once per interval across all
@@ -355,10 +360,12 @@ PERIODIC_JOBS = [
         "run": "registration.services.expire_holds",
         "every": timedelta(minutes=1),
     },
+    # Anonymise registrations whose retention period ended, and cancelled or lapsed ones
+    # INACTIVE_DATA_HOURS after the fact (registration/retention.py).
     {
-        "name": "delete-registrations-after-retention",
-        "run": "registration.services.delete_expired_personal_data",
-        "every": timedelta(hours=6),
+        "name": "anonymise-registrations",
+        "run": "registration.retention.anonymise_due",
+        "every": timedelta(hours=1),
     },
     # Sent once per person (a conditional UPDATE of reminded_at), however many workers run.
     {

@@ -206,6 +206,30 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Ausgewählte E-Mails erneut senden"), permissions=["change"])
     def resend(self, request, queryset):
+        # An email whose purpose has passed (a "please confirm" mail after confirmation)
+        # would mislead its reader: ask first. The record it is about decides; the outbox
+        # knows no domain model.
+        stale = [
+            email
+            for email in queryset
+            if email.about is not None
+            and not getattr(email.about, "email_still_matches", lambda _template: True)(
+                email.template
+            )
+        ]
+        if stale and request.POST.get("resend_stale") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/mail/outgoingemail/resend_stale.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": _("Nicht mehr passende E-Mails erneut senden?"),
+                    "stale": stale,
+                    "queryset": queryset,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         with transaction.atomic():
             copies, skipped = resend_emails(queryset)
         if copies:

@@ -18,6 +18,7 @@ import datetime
 import re
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +37,10 @@ PLACEHOLDER_HELP = {
     "venue": _("Veranstaltungsort mit Anschrift"),
     "capacity": _("Zahl der Plätze"),
     "retention_days": _("Aufbewahrungsfrist in Tagen nach der Veranstaltung (Einstellung)"),
-    "deletion_date": _("Tag, bis zu dem Anmeldedaten gelöscht werden"),
+    "deletion_date": _("Tag, an dem die Daten einer heutigen Anmeldung gelöscht werden"),
+    "inactive_data_hours": _(
+        "Stunden nach Stornierung oder Ablauf, nach denen die Daten gelöscht werden (Einstellung)"
+    ),
     "email_retention_days": _("Tage, nach denen versandte E-Mails gelöscht werden (Einstellung)"),
     "site_url": _("Adresse dieser Website"),
 }
@@ -53,15 +57,21 @@ def sign_language_url() -> str:
     return page.get_absolute_url() if page else ""
 
 
-def deletion_date(event: Event) -> datetime.date:
-    """The day by which registration data is deleted (RETENTION_DAYS_AFTER_EVENT)."""
-    return event.date + datetime.timedelta(days=settings.RETENTION_DAYS_AFTER_EVENT)
+def deletion_date(event: Event, *, registered_on: datetime.date | None = None) -> datetime.date:
+    """The day registration data is deleted: RETENTION_DAYS_AFTER_EVENT days after the
+    event, or after the registration when it was made after the event (registered_on,
+    default today: the date for someone registering now). The retention job
+    (registration/retention.py) anonymises on exactly this day, so what the privacy notice
+    promises is what happens."""
+    start = max(event.date, registered_on or timezone.localdate())
+    return start + datetime.timedelta(days=settings.RETENTION_DAYS_AFTER_EVENT)
 
 
 def page_values(event: Event | None) -> dict[str, str]:
     values = {
         "retention_days": str(settings.RETENTION_DAYS_AFTER_EVENT),
         "email_retention_days": str(settings.EMAIL_RETENTION_DAYS),
+        "inactive_data_hours": str(settings.INACTIVE_DATA_HOURS),
         "site_url": settings.SITE_URL,
     }
     if event is not None:

@@ -155,7 +155,7 @@ Wir übermitteln keine Daten in Länder außerhalb der Europäischen Union.
 
 ## Wie lange wir Ihre Daten speichern
 
-Wir löschen die Angaben zu Ihrer Anmeldung **{retention_days} Tage nach der Veranstaltung**, also spätestens am **{deletion_date}**. Die E-Mails, die wir Ihnen schicken, löschen wir {email_retention_days} Tage nach dem Versand. Wenn Sie Ihre Anmeldung vorher stornieren oder eine Einwilligung widerrufen, löschen wir die betroffenen Angaben, sobald wir sie nicht mehr brauchen; eine Vormerkung, die Sie nicht bestätigen, verfällt automatisch.
+Wir löschen die Angaben zu Ihrer Anmeldung **{retention_days} Tage nach der Veranstaltung** (melden Sie sich erst nach der Veranstaltung an: {retention_days} Tage nach Ihrer Anmeldung), für eine Anmeldung von heute also am **{deletion_date}**. Wenn Sie Ihre Anmeldung stornieren oder eine Vormerkung nicht rechtzeitig bestätigen, löschen wir Ihre Angaben schon **{inactive_data_hours} Stunden danach**, sobald die letzte E-Mail dazu an Sie versandt ist. Die E-Mails, die wir Ihnen schicken, löschen wir {email_retention_days} Tage nach dem Versand, spätestens aber mit Ihren übrigen Angaben. Wenn Sie eine Einwilligung widerrufen, löschen wir die betroffenen Angaben sofort. Übrig bleiben nur Zahlen ohne Bezug zu Ihrer Person (zum Beispiel, wie viele Personen aus welchem Bereich angemeldet waren).
 
 ## Ihre Rechte
 
@@ -213,7 +213,7 @@ We transfer no data to countries outside the European Union.
 
 ## How long we keep your data
 
-We delete the data of your registration **{retention_days} days after the event**, that is by **{deletion_date}** at the latest. We delete the emails we send you {email_retention_days} days after sending them. If you cancel earlier or withdraw a consent, we delete the data concerned as soon as we no longer need it; a held seat that you do not confirm expires automatically.
+We delete the data of your registration **{retention_days} days after the event** (if you register only after the event: {retention_days} days after your registration), so for a registration made today on **{deletion_date}**. If you cancel your registration or do not confirm a held seat in time, we delete your data already **{inactive_data_hours} hours later**, as soon as the last email about it has been sent to you. We delete the emails we send you {email_retention_days} days after sending them, and at the latest together with the rest of your data. If you withdraw a consent, we delete the data concerned at once. All that remains are figures that cannot be traced back to you (for example how many people from which sector had registered).
 
 ## Your rights
 
@@ -634,6 +634,8 @@ SUPERSEDED_DEFAULTS: frozenset[str] = frozenset(
         "e1b3eeacafdc7b09a7cb58195c1a60f5bcc83ca082de9bc30b22e11d45421e80",  # privacy, English, before the email retention period
         "466754898dd4e6a5edc03fa68e0235a7d770a3374cb8a672aa404eb383bb3fe6",  # privacy, German, before naming who receives the participant list
         "ea22daa4cec0b77b3f9e43f3540a39c5f4c243335a7822d443f3ecbc4d106b2e",  # privacy, English, before naming who receives the participant list
+        "0d3a01e2ff2371ade659635af69de615b301dd6495dcae8c88dbd14e1dfd087c",  # privacy, German, before the true deletion day and prompt deletion
+        "47ba42699e283f4df61c603a54ca2b828c4d95ac53c05befb9b5b061baa3e23a",  # privacy, English, before the true deletion day and prompt deletion
     }
 )
 

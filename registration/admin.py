@@ -27,12 +27,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+import audit
 from audit import Actor
 from audit.admin import trail_html
 from programme.models import Event
-from registration import certificates, services
+from registration import access, certificates, dashboard, retention, services
 from registration import exports as documents_export
 from registration.models import (
     ENTRY_CODE_LENGTH,
@@ -79,7 +80,7 @@ STATE_FIELDS = [
     "pending_email",
 ]
 CONSENT_FIELDS = ["privacy_consent_version", "privacy_consented_at"]
-AUDIT_FIELDS = ["audit_trail", "audit_trail_link"]
+AUDIT_FIELDS = ["audit_trail", "audit_trail_link", "personal_data_links", "anonymised_at"]
 
 
 class RegistrationAdminForm(forms.ModelForm):
@@ -133,6 +134,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "export_entry_list",
         "export_badges_a4",
         "export_badges_a6",
+        "erase_personal_data",
     ]
     fieldsets = [
         (
@@ -224,6 +226,17 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Einträge"))
     def audit_trail(self, registration: Registration) -> str:
         return trail_html(registration)
+
+    @admin.display(description=gettext_lazy("Auskunft (Art. 15 DSGVO)"))
+    def personal_data_links(self, registration: Registration) -> str:
+        url = reverse("admin:registration_registration_personal_data", args=[registration.pk])
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}?format=json">{}</a>',
+            url,
+            _("Alle gespeicherten Daten als Seite"),
+            url,
+            _("als JSON herunterladen"),
+        )
 
     @admin.display(description=gettext_lazy("Filtern"))
     def audit_trail_link(self, registration: Registration) -> str:
@@ -506,6 +519,44 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
+        description=gettext_lazy("Daten löschen auf Antrag (anonymisieren, Art. 17 DSGVO)"),
+        permissions=["delete"],
+    )
+    def erase_personal_data(self, request, queryset):
+        self._require(request, "delete")
+        queryset = queryset.order_by("last_name", "first_name", "pk")
+        if request.POST.get("post") != "yes":
+            return self._confirmation_page(
+                request,
+                queryset,
+                action="erase_personal_data",
+                title=_("Daten auf Antrag löschen"),
+                template="erase_confirmation.html",
+                to_erase=[r for r in queryset if r.anonymised_at is None],
+                done=[r for r in queryset if r.anonymised_at is not None],
+            )
+        erased = []
+        for registration in queryset:
+            if registration.anonymised_at is None:
+                erased.append(
+                    retention.erase(registration=registration, actor=Actor.organiser(request.user))
+                )
+        if erased:
+            self.message_user(
+                request,
+                ngettext(
+                    "Die Daten von %(count)d Person sind gelöscht; ein frei gewordener Platz ist "
+                    "an die Warteliste gegangen.",
+                    "Die Daten von %(count)d Personen sind gelöscht; frei gewordene Plätze sind "
+                    "an die Warteliste gegangen.",
+                    len(erased),
+                )
+                % {"count": len(erased)},
+                messages.SUCCESS,
+            )
+        return None
+
+    @admin.action(
         description=gettext_lazy("Teilnahmebescheinigungen ausstellen (nur Eingelassene)"),
         permissions=["change"],
     )
@@ -567,10 +618,18 @@ class RegistrationAdmin(admin.ModelAdmin):
     # --- export of the whole filtered list -------------------------------------------------
     def get_urls(self):
         export_view = self.admin_site.admin_view(self.export_filtered_view)
+        personal_data_view = self.admin_site.admin_view(self.personal_data_view)
+        dashboard_view = self.admin_site.admin_view(self.dashboard_view)
         document_view = self.admin_site.admin_view(self.press_document_view)
         return [
+            path("dashboard/", dashboard_view, name="registration_dashboard"),
             path("export/", export_view, name="registration_registration_export"),
             path("export/<str:kind>/", export_view, name="registration_registration_export_kind"),
+            path(
+                "<int:pk>/auskunft/",
+                personal_data_view,
+                name="registration_registration_personal_data",
+            ),
             path(
                 "<int:pk>/press-document/",
                 document_view,
@@ -578,6 +637,34 @@ class RegistrationAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def dashboard_view(self, request):
+        """Seats, waiting list, who registered, emails and check-ins at a glance."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = Event.objects.current()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Überblick"),
+            "event": event,
+            **(dashboard.figures(event) if event else {}),
+        }
+        return TemplateResponse(request, "admin/registration/dashboard.html", context)
+
+    def personal_data_view(self, request, pk: int):
+        """Everything stored about one person, to answer an access request (Art. 15)."""
+        registration = self.get_object(request, str(pk))
+        if registration is None or not self.has_view_permission(request, registration):
+            raise PermissionDenied
+        audit.record(
+            registration,
+            actor=Actor.organiser(request.user),
+            action="exported",
+            note=_("Auskunft nach Art. 15 DSGVO"),
+        )
+        if request.GET.get("format") == "json":
+            return access.json_response(registration)
+        return access.html_response(request, registration, json_url="?format=json")
 
     def press_document_view(self, request, pk: int):
         """The uploaded press card, for organisers only, always as a download (never shown
@@ -716,8 +803,12 @@ class RegistrationSettingsAdmin(admin.ModelAdmin):
         if promoted:
             self.message_user(
                 request,
-                _("%(count)d Person(en) von der Warteliste sind nachgerückt.")
-                % {"count": len(promoted)},
+                ngettext(
+                    "%(count)d Person ist von der Warteliste nachgerückt: %(names)s.",
+                    "%(count)d Personen sind von der Warteliste nachgerückt: %(names)s.",
+                    len(promoted),
+                )
+                % {"count": len(promoted), "names": ", ".join(r.full_name for r in promoted)},
             )
 
 

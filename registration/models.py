@@ -18,6 +18,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -408,6 +409,9 @@ class Registration(models.Model):
         blank=True,
         related_name="+",
     )
+    # Set when the personal data was removed (registration/retention.py); what stays
+    # (status, category, dates) is anonymous and feeds the counts.
+    anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
 
     entry_code = models.CharField(
         _("Einlasscode"), max_length=ENTRY_CODE_LENGTH, default=new_entry_code, editable=False
@@ -541,7 +545,10 @@ class Registration(models.Model):
     # --- names and codes ---------------------------------------------------------------
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.academic_title, self.first_name, self.last_name) if p)
+        name = " ".join(p for p in (self.academic_title, self.first_name, self.last_name) if p)
+        if not name and self.anonymised_at is not None:
+            return gettext("Anmeldung %(number)s (anonymisiert)") % {"number": self.pk}
+        return name
 
     @property
     def entry_code_display(self) -> str:
@@ -555,6 +562,23 @@ class Registration(models.Model):
     @property
     def awaits_email_confirmation(self) -> bool:
         return self.status in (self.Status.HELD, self.Status.UNCONFIRMED)
+
+    def email_still_matches(self, template: str) -> bool:
+        """Whether an email of this registration (its template name) still fits its state:
+        a "please confirm your address" mail after confirmation does not. The outbox asks
+        before resending (an email it does not know about always matches)."""
+        Status = self.Status
+        fits = {
+            "registration/confirm_address": self.status in (Status.HELD, Status.UNCONFIRMED),
+            "registration/confirmed": self.status == Status.CONFIRMED,
+            "registration/moved_up": self.status == Status.CONFIRMED,
+            "registration/waitlisted": self.status == Status.WAITING,
+            "registration/cancelled": self.status == Status.CANCELLED,
+            "registration/hold_expired": self.status == Status.EXPIRED,
+            "registration/confirm_new_address": bool(self.pending_email),
+            "registration/your_link": self.is_active,
+        }
+        return fits.get(template, True) and self.anonymised_at is None
 
     # --- link secrets -------------------------------------------------------------------
     def manage_token(self) -> str:

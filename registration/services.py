@@ -90,6 +90,9 @@ STATE_FIELDS = (
 )
 
 
+REDACTED_IN_AUDIT = {"accessibility_needs"}
+
+
 def _snapshot(registration: Registration, fields=STATE_FIELDS) -> dict:
     return {field: getattr(registration, field) for field in fields}
 
@@ -103,14 +106,14 @@ def _audit(
     fields=STATE_FIELDS,
     note: str = "",
 ) -> None:
-    """Record what changed since `before` (a _snapshot) in the audit trail."""
-    audit.record(
-        registration,
-        actor=actor,
-        action=action,
-        changes=audit.changes_between(before, registration, fields),
-        note=note,
-    )
+    """Record what changed since `before` (a _snapshot) in the audit trail. Health data
+    (accessibility needs) is recorded as changed, without its values: a person who deletes
+    it deletes it everywhere."""
+    changes = audit.changes_between(before, registration, fields)
+    for field in REDACTED_IN_AUDIT & changes.keys():
+        old, new = changes[field]
+        changes[field] = (audit.REDACTED if old else old, audit.REDACTED if new else new)
+    audit.record(registration, actor=actor, action=action, changes=changes, note=note)
 
 
 class RegistrationError(Exception):
@@ -908,21 +911,6 @@ def revoke_manage_link(*, registration: Registration, actor: Actor | None = None
         audit.record(current, actor=actor or Actor.organiser(None), action="link_replaced")
         emails.your_link(current)
     return current
-
-
-# --- data protection -----------------------------------------------------------------------
-
-
-def delete_expired_personal_data() -> int:
-    """Periodic job: delete registrations RETENTION_DAYS_AFTER_EVENT days after the event,
-    and never sooner than that many days after a registration last changed."""
-    cutoff = timezone.now() - datetime.timedelta(days=settings.RETENTION_DAYS_AFTER_EVENT)
-    past_events = [e.pk for e in Event.objects.all() if e.ends_at < cutoff]
-    # Their emails in the outbox go with them (Registration.emails): they hold the same data.
-    _total, deleted_by_model = Registration.objects.filter(
-        event_id__in=past_events, updated_at__lt=cutoff
-    ).delete()
-    return deleted_by_model.get(Registration._meta.label, 0)
 
 
 # --- organisers (the guest list in the admin) ------------------------------------------------

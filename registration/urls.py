@@ -15,6 +15,11 @@ urlpatterns = [
     path("anmeldung/verwalten/<str:token>/email/", views.change_email, name="change_email"),
     path("anmeldung/verwalten/<str:token>/stornieren/", views.cancel, name="cancel"),
     path(
+        "anmeldung/verwalten/<str:token>/meine-daten/",
+        views.personal_data,
+        name="personal_data",
+    ),
+    path(
         "anmeldung/verwalten/<str:token>/teilnehmende/",
         views.participant_list,
         name="participant_list",

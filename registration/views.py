@@ -14,13 +14,14 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from eventsite.client_address import client_ip
 from programme.models import Event
-from registration import certificates, services
+from registration import access, certificates, services
 from registration.forms import DetailsForm, EmailChangeForm, LostLinkForm, RegistrationForm
 from registration.models import Registration, RegistrationSettings, TokenPurpose
 
@@ -182,6 +183,22 @@ def manage(request, registration, token):
             "certificate_available": certificates.available(registration),
             "email_form": EmailChangeForm(),
         },
+    )
+
+
+@private_page
+@require_http_methods(["GET", "HEAD"])
+@_with_registration
+def personal_data(request, registration, token):
+    """The person's own data (GDPR Art. 15), as a page and as JSON."""
+    if not registration.is_active:
+        return _manage_redirect(token)
+    if request.GET.get("format") == "json":
+        return access.json_response(registration)
+    return access.html_response(
+        request,
+        registration,
+        json_url=reverse("registration:personal_data", args=[token]) + "?format=json",
     )
 
 

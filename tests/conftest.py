@@ -28,6 +28,16 @@ def _isolated_media_and_mail(settings, tmp_path):
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request to an /en/ page leaves English active in the thread (LocaleMiddleware
+    does not switch back); the next test would otherwise start in English."""
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def event(db):
     from programme.seed import load_event

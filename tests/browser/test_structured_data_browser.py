@@ -17,4 +17,6 @@ def test_json_ld_causes_no_csp_report_and_parses_in_the_browser(site, page, path
         ".textContent).name"
     )
     assert name.startswith(("Abschlussveranstaltung", "Closing event"))
-    assert [m for m in messages if m[0] in ("error", "warning")] == []
+    # Chromium reports a blocked or refused script as "... violates the following Content
+    # Security Policy directive ..." (other headers' warnings are not this test's subject).
+    assert [m for m in messages if "Content Security Policy" in m[1] or "Refused" in m[1]] == []

@@ -107,7 +107,7 @@ def test_healthz_answers_503_when_database_is_unreachable():
 
 
 def test_server_error_page_renders_in_layout_when_the_database_is_down(tmp_path):
-    # The home page needs the database; with none reachable, Django's 500 handler runs.
+    # The home page needs the database; with none reachable, the translated 503 page.
     # Production settings: the stylesheet comes from the collected, hashed static files.
     code = (
         "import django, json; django.setup();"
@@ -128,9 +128,9 @@ def test_server_error_page_renders_in_layout_when_the_database_is_down(tmp_path)
 
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout.strip().splitlines()[-1])
-    assert answer["status"] == 500
+    assert answer["status"] == 503
     assert '<html lang="en">' in answer["html"]
-    assert "Something went wrong" in answer["html"]
+    assert "Temporarily unavailable" in answer["html"]
     assert '<link rel="stylesheet" href="/static/css/site.' in answer["html"]
     assert 'class="site-header"' in answer["html"]
     assert 'href="/en/impressum/"' in answer["html"]

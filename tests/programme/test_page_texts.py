@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from programme.models import Page
 from programme.pages import fill_in, has_open_placeholders, page_values
@@ -78,21 +79,36 @@ def test_imprint_names_ddg_and_shows_placeholders_clearly(client, event):
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("/datenschutz/", "90 Tage nach der Veranstaltung</strong>, also spätestens am <strong>"),
-        ("/en/datenschutz/", "90 days after the event</strong>, that is by <strong>"),
+        ("/datenschutz/", "für eine Anmeldung von heute also am <strong>"),
+        ("/en/datenschutz/", "so for a registration made today on <strong>"),
     ],
 )
 def test_privacy_notice_renders_retention_period_from_setting(client, event, path, expected):
-    assert expected + "21.12.2016</strong>" in text_of(client, path)
+    # The seeded event is long past: a registration made today is kept 90 days from today.
+    day = timezone.localdate() + datetime.timedelta(days=90)
+    html = text_of(client, path)
+    assert expected + day.strftime("%d.%m.%Y") + "</strong>" in html
+    assert "21.12.2016" not in html
 
 
 def test_privacy_notice_follows_a_changed_retention_setting(client, event, settings):
     settings.RETENTION_DAYS_AFTER_EVENT = 30
+    settings.INACTIVE_DATA_HOURS = 12
 
     html = text_of(client, "/datenschutz/")
 
     assert "30 Tage nach der Veranstaltung" in html
-    assert "22.10.2016" in html
+    assert (timezone.localdate() + datetime.timedelta(days=30)).strftime("%d.%m.%Y") in html
+    assert "<strong>12 Stunden danach</strong>" in html
+
+
+def test_privacy_notice_of_a_future_event_counts_from_the_event(client, event, settings):
+    event.date = timezone.localdate() + datetime.timedelta(days=10)
+    event.save()
+
+    html = text_of(client, "/datenschutz/")
+
+    assert (event.date + datetime.timedelta(days=90)).strftime("%d.%m.%Y") in html
 
 
 def test_privacy_notice_covers_article_13(client, event):
@@ -201,9 +217,10 @@ def test_unknown_placeholders_stay_as_written():
 
 
 def test_placeholder_values_follow_the_event(event):
-    event.date = datetime.date(2016, 9, 23)
+    event.date = timezone.localdate() + datetime.timedelta(days=1)
 
-    assert page_values(event)["deletion_date"] == "22.12.2016"
+    expected = event.date + datetime.timedelta(days=90)
+    assert page_values(event)["deletion_date"] == expected.strftime("%d.%m.%Y")
 
 
 def test_admin_lists_pages_with_open_placeholders(admin_client, event):
@@ -245,11 +262,38 @@ def test_privacy_notice_states_the_email_retention_setting(client, event, settin
     assert "löschen wir 14 Tage nach dem Versand" in text_of(client, "/datenschutz/")
 
 
+OLD_RETENTION_DE = (
+    "Wir löschen die Angaben zu Ihrer Anmeldung **{retention_days} Tage nach der "
+    "Veranstaltung**, also spätestens am **{deletion_date}**. Die E-Mails, die wir Ihnen "
+    "schicken, löschen wir {email_retention_days} Tage nach dem Versand. Wenn Sie Ihre "
+    "Anmeldung vorher stornieren oder eine Einwilligung widerrufen, löschen wir die betroffenen "
+    "Angaben, sobald wir sie nicht mehr brauchen; eine Vormerkung, die Sie nicht bestätigen, "
+    "verfällt automatisch."
+)
+
+
+def _before_the_true_deletion_day() -> str:
+    body = PAGES[Page.Slug.PRIVACY].body_de
+    start = body.index("Wir löschen die Angaben zu Ihrer Anmeldung")
+    end = body.index("\n", start)
+    return body[:start] + OLD_RETENTION_DE + body[end:]
+
+
+def test_reseeding_replaces_the_privacy_text_that_promised_a_past_deletion_day(event):
+    earlier = _before_the_true_deletion_day()
+    assert fingerprint(earlier) in SUPERSEDED_DEFAULTS
+    Page.objects.filter(slug=Page.Slug.PRIVACY).update(body_de=earlier)
+
+    seed_pages()
+
+    assert Page.objects.get(slug=Page.Slug.PRIVACY).body_de == PAGES[Page.Slug.PRIVACY].body_de
+
+
 def test_reseeding_updates_the_privacy_text_an_earlier_version_seeded(event):
     # The first version had neither the email retention period nor the list's recipients.
     earlier = (
-        PAGES[Page.Slug.PRIVACY]
-        .body_de.replace(
+        _before_the_true_deletion_day()
+        .replace(
             " Die E-Mails, die wir Ihnen schicken, löschen wir {email_retention_days} Tage nach"
             " dem Versand.",
             "",

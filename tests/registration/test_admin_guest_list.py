@@ -397,30 +397,34 @@ class TestChangeForm:
 
 @pytest.mark.django_db
 class TestCapacityInEventAdmin:
-    def test_raising_capacity_in_event_admin_moves_waiting_list_up(
+    """Capacity is edited in one place, the registration window (tests/registration/
+    test_admin.py raises it there and the waiting list moves up); the event admin only
+    shows it, so no second page can change seats behind the waiting list's back."""
+
+    def test_event_admin_shows_capacity_but_cannot_change_it(
         self, admin_client, event, full_house, queued
     ):
-        from django.forms.models import model_to_dict
-
         url = reverse("admin:programme_event_change", args=[event.pk])
         form = admin_client.get(url).context["adminform"].form
+        assert "capacity" not in form.fields
         data = {}
         for name, field in form.fields.items():
             value = form.initial.get(name, field.initial)
             if value is None:
                 continue
             data[name] = value
-        assert model_to_dict(event)["capacity"] == 3
         data["capacity"] = 5
         queued.clear()
 
         response = admin_client.post(url, data)
 
         assert response.status_code == 302, response.context["adminform"].form.errors
+        event.refresh_from_db()
+        assert event.capacity == 3
         for person in ("dora", "emil"):
             full_house[person].refresh_from_db()
-            assert full_house[person].status == Status.CONFIRMED
-        assert templates_of(queued) == ["moved_up", "moved_up"]
+            assert full_house[person].status == Status.WAITING
+        assert templates_of(queued) == []
 
 
 @pytest.mark.django_db

@@ -2,7 +2,7 @@ import pytest
 
 from outbox.periodic import configured_jobs
 from outbox.services import render_email
-from registration import emails, services
+from registration import emails, retention, services
 from registration.models import Registration
 
 
@@ -70,7 +70,7 @@ def test_calendar_file_and_qr_code(confirmed_registration):
 def test_periodic_jobs_include_registration_jobs():
     jobs = {job.name: job.run for job in configured_jobs()}
     assert jobs["expire-holds"] is services.expire_holds
-    assert jobs["delete-registrations-after-retention"] is services.delete_expired_personal_data
+    assert jobs["anonymise-registrations"] is retention.anonymise_due
 
 
 @pytest.mark.django_db

@@ -438,31 +438,6 @@ class TestSelfService:
         assert templates_of(queued)[-1] == "your_link"
 
 
-@pytest.mark.django_db
-class TestRetention:
-    def test_personal_data_deleted_after_retention_period(
-        self, event, confirmed_registration, settings
-    ):
-        settings.RETENTION_DAYS_AFTER_EVENT = 90
-        old = confirmed_registration("old@example.org")
-        fresh = confirmed_registration("fresh@example.org")
-        Registration.objects.filter(pk=old.pk).update(
-            updated_at=timezone.now() - datetime.timedelta(days=91)
-        )
-        # The seeded event lies in 2016, long past.
-        assert services.delete_expired_personal_data() == 1
-        assert list(Registration.objects.all()) == [fresh]
-
-    def test_nothing_deleted_before_event_plus_retention(self, event, confirmed_registration):
-        event.date = (timezone.now() - datetime.timedelta(days=10)).date()
-        event.save()
-        registration = confirmed_registration("a@example.org")
-        Registration.objects.filter(pk=registration.pk).update(
-            updated_at=timezone.now() - datetime.timedelta(days=200)
-        )
-        assert services.delete_expired_personal_data() == 0
-
-
 def test_entry_code_normalisation():
     assert normalise_entry_code(" abcd-efgh ") == "ABCDEFGH"
     assert normalise_entry_code("ABCD EFGH") == "ABCDEFGH"

@@ -1,0 +1,93 @@
+"""The organisers' office pages (dashboard, mailings, audit trail, access export) are
+axe-clean with real data in them, in German and English."""
+
+import pytest
+
+from tests.browser.helpers import assert_no_axe_violations
+
+
+@pytest.fixture
+def office(site, page, django_user_model):
+    from mailings.models import Mailing
+    from mailings.services import send
+    from programme.models import Event
+    from registration import services
+
+    django_user_model.objects.create_superuser(
+        username="orga", email="orga@example.org", password="ein-langes-passwort-2016"
+    )
+    event = Event.objects.current()
+    services.set_capacity(event=event, capacity=2)
+    people = []
+    for i, (category, municipality) in enumerate(
+        [("federal", ""), ("model_municipality", "dueren"), ("science", ""), ("press", "")]
+    ):
+        registration = services.submit_registration(
+            event=event,
+            language="en" if i == 1 else "de",
+            data={
+                "salutation": "ms",
+                "academic_title": "",
+                "first_name": "Erika",
+                "last_name": f"Muster{i}",
+                "email": f"erika{i}@example.org",
+                "organisation": "Stadt Musterstadt",
+                "position": "",
+                "category": category,
+                "model_municipality": municipality,
+                "accessibility_needs": "",
+                "participant_list_consent": False,
+            },
+        ).registration
+        people.append(services.confirm_email(token=registration.confirm_token()))
+    draft = Mailing.objects.create(
+        event=event,
+        subject_de="Hinweise",
+        body_de="{anrede},\n\nbis bald: {link}",
+        subject_en="Notes",
+        body_en="{anrede},\n\nsee you: {link}",
+    )
+    sent = Mailing.objects.create(
+        event=event,
+        subject_de="Gesendet",
+        body_de="{anrede}",
+        subject_en="Sent",
+        body_en="{anrede}",
+    )
+    send(mailing=sent, user=None)
+    page.goto(site.url("/admin/login/"))
+    page.locator("#id_username").fill("orga")
+    page.locator("#id_password").fill("ein-langes-passwort-2016")
+    page.locator("input[type=submit], button[type=submit]").last.click()
+    return {"page": page, "draft": draft, "sent": sent, "people": people}
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_office_pages_are_accessible(site, office, prefix):
+    page = office["page"]
+    registration = office["people"][0]
+    for path in [
+        "/admin/",
+        "/admin/registration/registration/dashboard/",
+        "/admin/mailings/mailing/",
+        "/admin/mailings/mailing/add/",
+        f"/admin/mailings/mailing/{office['draft'].pk}/change/",
+        f"/admin/mailings/mailing/{office['draft'].pk}/test/",
+        f"/admin/mailings/mailing/{office['draft'].pk}/senden/",
+        f"/admin/mailings/mailing/{office['sent'].pk}/change/",
+        "/admin/audit/auditentry/",
+        f"/admin/registration/registration/{registration.pk}/change/",
+        f"/admin/registration/registration/{registration.pk}/auskunft/",
+    ]:
+        response = page.goto(site.url(prefix + path))
+        assert response.status == 200, f"{path} answered {response.status}"
+        assert_no_axe_violations(page, prefix + path)
+
+
+def test_dashboard_chart_has_a_text_alternative_and_a_table(site, office):
+    page = office["page"]
+    page.goto(site.url("/admin/registration/registration/dashboard/"))
+    chart = page.locator("svg.day-chart")
+    assert chart.get_attribute("role") == "img"
+    assert "Anmeldungen pro Tag" in page.locator("#day-chart-title").text_content()
+    assert page.locator("table.dashboard-table caption").first.is_visible()

@@ -1,0 +1,1 @@
+from tests.registration.conftest import confirmed_registration, queued, register  # noqa: F401
