@@ -67,7 +67,7 @@ messages: install
 	cd $(CURDIR) && DEBUG=true $(PY) manage.py makemessages --locale en --no-obsolete --add-location file --ignore '.venv/*' --ignore 'staticfiles/*'
 	@# No creation date in the header: it would make every branch's catalogue conflict.
 	sed -i '/^"POT-Creation-Date:/d' locale/en/LC_MESSAGES/django.po
-	DEBUG=true $(PY) manage.py compilemessages --locale en --ignore '.venv/*'
+	DEBUG=true $(PY) manage.py compilemessages --locale en --locale de --ignore '.venv/*'
 
 format: install-test
 	$(VENV)/bin/ruff format .

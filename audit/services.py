@@ -40,6 +40,15 @@ ACTION_LABELS = {
     "exported": _("Daten exportiert"),
     "mailing_sent": _("Rundschreiben gesendet"),
     "anonymised": _("anonymisiert"),
+    # Speakers (speakers/services.py).
+    "invited": _("zum Portal für Referierende eingeladen"),
+    "login_link_sent": _("Login-Link zum Portal geschickt"),
+    "invitation_accepted": _("Einladung angenommen, Passwort festgelegt"),
+    "participation_confirmed": _("Mitwirkung zugesagt"),
+    "participation_withdrawn": _("Mitwirkung abgesagt"),
+    "slides_uploaded": _("Folien hochgeladen"),
+    "slides_released": _("Folien freigegeben"),
+    "slides_release_withdrawn": _("Freigabe der Folien zurückgenommen"),
 }
 
 # Replaces a scrubbed value; says that something was there without saying what.

@@ -61,7 +61,7 @@ PUBLIC_PAGES = {
 # these apps. Registrations themselves are not here: their effect on a page is the seat
 # figure, which the seat key covers (a rush must not invalidate every page per sign-up).
 WATCHED_APPS = {"programme"}
-WATCHED_MODELS = {"registration.registrationsettings", "admin.logentry"}
+WATCHED_MODELS = {"registration.registrationsettings", "admin.logentry", "speakers.slides"}
 
 VERSION_KEY = "pagecache:version"
 SEATS_KEY = "pagecache:seats"

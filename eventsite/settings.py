@@ -69,12 +69,14 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "programme",
     "registration",
     "outbox",
     "audit",
     "mailings",
     "eventsite",
+    "speakers",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "speakers.middleware.StaffTwoFactorMiddleware",
     # Last: it serves cached public pages in place of the view (eventsite/pagecache.py).
     "eventsite.pagecache.PageCacheMiddleware",
 ]
@@ -179,10 +182,43 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-# Accounts are for speakers and organisers only: nobody signs up by themselves.
-ACCOUNT_ADAPTER = "eventsite.accounts.ClosedSignupAccountAdapter"
+# Accounts are for speakers and organisers only: nobody signs up by themselves. The
+# adapter also sends allauth's emails through the outbox in the site's own templates.
+ACCOUNT_ADAPTER = "eventsite.accounts.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# A reset request for an unknown address sends nothing: no mail to strangers, and the
+# page says the same in both cases, so nobody learns which addresses have accounts.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SESSION_REMEMBER = None
+# Rate limits ("amount/period/per"), counted in the shared cache below. Per client (ip)
+# and per account or address (key), for the account login and the admin login alike.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/10m/ip,5/15m/key",
+    "reset_password": "5/10m/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+    # The speakers' invitation links (guessing tokens) and "send me a new link".
+    "speaker_invitation": "30/m/ip",
+    "speaker_new_link": "5/h/ip,2/h/key",
+}
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Two-factor authentication for staff: an authenticator app (TOTP) and recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "E-Government-Modellkommunen"
+MFA_ADAPTER = "eventsite.accounts.MFAAdapter"
+# With STAFF_REQUIRE_2FA=true staff must set up two-factor authentication before the
+# admin opens (recommended for production, see docs/deployment.md).
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", False)
+
 
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "de"
@@ -201,7 +237,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-# Personal documents (press cards) live outside MEDIA_ROOT and are never served directly.
+# Personal documents (press cards, speakers' slides before release) live outside
+# MEDIA_ROOT and are never served directly.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 STORAGES = {

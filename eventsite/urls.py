@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -10,6 +11,9 @@ from eventsite import discovery, views
 admin.site.site_header = _("E-Government-Modellkommunen – Verwaltung")
 admin.site.site_title = _("Abschlussveranstaltung Modellkommune E-Government")
 admin.site.index_title = _("Veranstaltung verwalten")
+# The admin has no login form of its own: /admin/login/ sends people to the account login,
+# so staff get the same rate limits, lockout and two-factor step as everyone else.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -22,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),
     path("", views.home, name="home"),
+    path("", include("speakers.urls")),
     path("", include("registration.urls")),
     path("", include("programme.urls")),
     prefix_default_language=False,

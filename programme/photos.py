@@ -193,19 +193,29 @@ def _variants(image: Image.Image) -> dict[tuple[int, str], bytes]:
     return files
 
 
-def set_speaker_photo(*, speaker: Speaker, photo: PreparedPhoto) -> None:
-    """Store the variants under a new random key and drop the old ones once committed."""
-    old_key = speaker.photo_key
+def store_variants(photo: PreparedPhoto) -> str:
+    """Store the variants under a new random key, returned; nothing points to them yet."""
     key = secrets.token_hex(16)
     for (size, extension), content in photo.files.items():
         name = variant_name(key, size, extension)
         saved = default_storage.save(name, ContentFile(content))
         if saved != name:  # pragma: no cover - 128 random bits do not collide
             raise RuntimeError(f"storage renamed {name} to {saved}")
+    return key
+
+
+def set_speaker_photo(*, speaker: Speaker, photo: PreparedPhoto) -> None:
+    """Store the variants under a new random key and drop the old ones once committed."""
+    use_stored_photo(speaker=speaker, key=store_variants(photo))
+
+
+def use_stored_photo(*, speaker: Speaker, key: str) -> None:
+    """Point the speaker at variants stored by store_variants(); the old ones go after commit."""
+    old_key = speaker.photo_key
     speaker.photo_key = key
     speaker.save(update_fields=["photo_key"])
-    if old_key:
-        transaction.on_commit(lambda: _delete_variants(old_key))
+    if old_key and old_key != key:
+        transaction.on_commit(lambda: delete_variants(old_key))
 
 
 def remove_speaker_photo(*, speaker: Speaker) -> None:
@@ -214,10 +224,10 @@ def remove_speaker_photo(*, speaker: Speaker) -> None:
         return
     speaker.photo_key = ""
     speaker.save(update_fields=["photo_key"])
-    transaction.on_commit(lambda: _delete_variants(old_key))
+    transaction.on_commit(lambda: delete_variants(old_key))
 
 
-def _delete_variants(key: str) -> None:
+def delete_variants(key: str) -> None:
     for size in SIZES:
         for extension in ("webp", "jpg"):
             default_storage.delete(variant_name(key, size, extension))

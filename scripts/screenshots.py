@@ -40,7 +40,10 @@ from django.urls import NoReverseMatch, reverse
 
 call_command("load_event", verbosity=0)
 password = sys.argv[1]
-get_user_model().objects.create_superuser("screenshots", "orga@example.org", password)
+from allauth.account.models import EmailAddress
+
+organiser = get_user_model().objects.create_superuser("screenshots", "orga@example.org", password)
+EmailAddress.objects.create(user=organiser, email=organiser.email, verified=True, primary=True)
 urls = {"home": reverse("home")}
 for key, names in {
     "programme": ["programme"],
@@ -84,8 +87,32 @@ if Registration is not None and urls.get("registration_form"):
         manage = manage or emails.manage_url(registration)
     urls["self_service"] = manage
     urls["admin_guest_list"] = reverse("admin:registration_registration_changelist")
+if urls.get("speaker_portal"):
+    # A seeded speaker with a throw-away account, as after accepting the invitation.
+    from programme.models import Speaker
+    from speakers import services as speaker_services
+    from speakers.models import SpeakerAccess
+
+    speakers = Speaker.objects.filter(session_roles__isnull=False).exclude(name="N. N.")
+    speaker = speakers.order_by("pk").first()
+    SpeakerAccess.objects.update_or_create(
+        speaker=speaker, defaults={"email": "referentin@example.org"}
+    )
+    user = get_user_model().objects.create_user("referentin", "referentin@example.org", password)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    speaker.user = user
+    speaker.save()
+    speaker_services.confirm_participation(speaker=speaker)
 print(json.dumps(urls))
 """
+
+
+def log_in(page, base: str, email: str, password: str) -> None:
+    page.context.clear_cookies()
+    page.goto(base + "/konto/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", password)
+    page.click("main form button[type=submit]")
 
 
 def free_port() -> int:
@@ -148,11 +175,10 @@ def take(urls: dict, base: str, out: Path, password: str) -> list[Path]:
                 if not url:
                     print(f"  note: no {name} page yet, skipped")
                     continue
-                if name == "admin-guest-list" and "/admin/login" not in page.url:
-                    page.goto(base + "/admin/login/")
-                    page.fill("#id_username", "screenshots")
-                    page.fill("#id_password", password)
-                    page.click("input[type=submit]")
+                if name == "speaker-portal":
+                    log_in(page, base, "referentin@example.org", password)
+                if name == "admin-guest-list":
+                    log_in(page, base, "orga@example.org", password)
                 page.goto(url if url.startswith("http") else base + url)
                 path = out / f"{name}-{device}.png"
                 page.screenshot(path=str(path))
@@ -167,10 +193,11 @@ def take(urls: dict, base: str, out: Path, password: str) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
-    port = free_port()
+    port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     password = secrets.token_urlsafe(16)
     with tempfile.TemporaryDirectory(prefix="screenshots-") as tmp:

@@ -152,3 +152,15 @@ def smtp_server(settings):
         yield controller
     finally:
         controller.stop()
+
+
+def verified_superuser(django_user_model, email: str, password: str):
+    """An organiser as `make organiser` creates one, with the address already confirmed
+    (the account login asks for a confirmed address; see docs/speakers.md)."""
+    from allauth.account.models import EmailAddress
+
+    user = django_user_model.objects.create_superuser(
+        username=email.split("@")[0], email=email, password=password
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user

@@ -33,8 +33,12 @@ class Site:
 @pytest.fixture
 def site(live_server, transactional_db):
     """The live server with the seeded event, pages and programme, as `make run` has it."""
+    from django.core.cache import cache
     from django.core.management import call_command
 
+    # The shared cache is a database table that the flush between live-server tests
+    # leaves alone: rate limits of one test must not reach the next.
+    cache.clear()
     call_command("load_event", stdout=io.StringIO())
     return Site(live_server.url)
 

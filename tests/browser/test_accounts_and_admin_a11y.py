@@ -14,6 +14,7 @@ from tests.browser.helpers import (
     fill_form_by_keyboard,
     tab_through,
 )
+from tests.conftest import verified_superuser
 
 ACCOUNT_PAGES = [
     "/konto/login/",
@@ -98,12 +99,10 @@ def test_admin_login_is_accessible(site, page, language):
 
 @pytest.fixture
 def organiser_page(site, page, django_user_model):
-    django_user_model.objects.create_superuser(
-        username="orga", email="orga@example.org", password="ein-langes-passwort-2016"
-    )
+    verified_superuser(django_user_model, "orga@example.org", "ein-langes-passwort-2016")
     page.goto(site.url("/admin/login/"))
-    page.get_by_label(re.compile("Benutzername|E-Mail", re.I)).fill("orga")
-    page.get_by_label("Passwort").fill("ein-langes-passwort-2016")
+    page.get_by_label(re.compile("E-Mail", re.I)).fill("orga@example.org")
+    page.get_by_label(re.compile("^Passwort")).fill("ein-langes-passwort-2016")
     page.get_by_role("button").last.click()
     return page
 

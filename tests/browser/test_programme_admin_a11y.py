@@ -5,15 +5,14 @@ speaker form with photo upload."""
 import pytest
 
 from tests.browser.helpers import assert_no_axe_violations
+from tests.conftest import verified_superuser
 
 
 @pytest.fixture
 def organiser_page(site, page, django_user_model):
-    django_user_model.objects.create_superuser(
-        username="orga", email="orga@example.org", password="ein-langes-passwort-2016"
-    )
+    verified_superuser(django_user_model, "orga@example.org", "ein-langes-passwort-2016")
     page.goto(site.url("/admin/login/"))
-    page.locator("#id_username").fill("orga")
+    page.locator("#id_login").fill("orga@example.org")
     page.locator("#id_password").fill("ein-langes-passwort-2016")
     page.locator("input[type=submit], button[type=submit]").last.click()
     return page

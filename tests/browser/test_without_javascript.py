@@ -14,6 +14,7 @@ from tests.browser.helpers import (
     path_or_skip,
     received_messages,
 )
+from tests.conftest import verified_superuser
 
 
 def test_javascript_is_really_off(nojs_page):
@@ -90,13 +91,11 @@ def test_login_works_without_javascript(site, nojs_page, django_user_model):
 
 
 def test_admin_guest_list_works_without_javascript(site, nojs_page, django_user_model):
-    django_user_model.objects.create_superuser(
-        username="orga", email="orga@example.org", password="ein-langes-passwort-2016"
-    )
+    verified_superuser(django_user_model, "orga@example.org", "ein-langes-passwort-2016")
     page = nojs_page
     page.goto(site.url("/admin/login/"))
-    page.get_by_label(re.compile("Benutzername|E-Mail", re.I)).fill("orga")
-    page.get_by_label("Passwort").fill("ein-langes-passwort-2016")
+    page.get_by_label(re.compile("E-Mail", re.I)).fill("orga@example.org")
+    page.get_by_label(re.compile("^Passwort")).fill("ein-langes-passwort-2016")
     page.get_by_role("button").last.click()
     response = page.goto(site.url("/admin/registration/registration/"))
     assert response.status == 200

@@ -224,7 +224,8 @@ def test_detail_query_counts_do_not_grow_with_rows(client, event, uncached):
             count_queries(client, speaker.get_absolute_url())]  # fmt: skip
 
     assert many == few
-    assert max(few) <= 3
+    # Session, its people, and the session's released slides (speakers app).
+    assert max(few) <= 4
 
 
 def test_timetable_row_count_matches_sessions(client, event):

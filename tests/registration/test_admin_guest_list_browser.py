@@ -9,7 +9,7 @@ import pytest
 from registration import services
 from registration.models import Registration
 from tests.browser.helpers import assert_no_axe_violations, assert_reflows
-from tests.conftest import requires_chromium
+from tests.conftest import requires_chromium, verified_superuser
 
 pytestmark = [requires_chromium, pytest.mark.browser]
 
@@ -33,13 +33,11 @@ def guests(transactional_db, live_server, event, register, confirmed_registratio
 
 @pytest.fixture
 def organiser(live_server, page, django_user_model):
-    django_user_model.objects.create_superuser(
-        username="orga", email="orga@example.org", password=PASSWORD
-    )
+    verified_superuser(django_user_model, "orga@example.org", PASSWORD)
     page.set_default_timeout(10_000)
     page.goto(live_server.url + "/admin/login/")
-    page.get_by_label(re.compile("Benutzername|E-Mail", re.I)).fill("orga")
-    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_label(re.compile("E-Mail", re.I)).fill("orga@example.org")
+    page.get_by_label(re.compile("^Passwort")).fill(PASSWORD)
     page.get_by_role("button").last.click()
     return page
 
