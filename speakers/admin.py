@@ -228,7 +228,9 @@ class SpeakerNoteAdmin(TranslationAdmin):
     list_display = ["title", "session", "order", "updated_at"]
     list_filter = [("session", admin.EmptyFieldListFilter)]
     fields = ["title", "body", "session", "order"]
-    autocomplete_fields = ["session"]
+    # A plain, labelled select: an empty select2 autocomplete box has a textbox with no
+    # accessible name (an upstream fault, WCAG 4.1.2), and a note is added empty.
+    list_select_related = ["session"]
 
 
 @admin.register(Slides)
