@@ -56,7 +56,7 @@ class RecipientInline(admin.TabularInline):
     can_delete = False
     fields = ["registration", "language", "delivery", "queued_at"]
     readonly_fields = fields
-    verbose_name_plural = gettext_lazy("Empfänger/innen und Zustellung")
+    verbose_name_plural = gettext_lazy("Empfangende und Zustellung")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -145,7 +145,7 @@ class MailingAdmin(admin.ModelAdmin):
     def failures(self, mailing):
         return services.delivery_counts(mailing)["failed"] if mailing.status == "sent" else "–"
 
-    @admin.display(description=gettext_lazy("Empfänger/innen"))
+    @admin.display(description=gettext_lazy("Empfangende"))
     def recipient_count(self, mailing):
         if mailing.status == Mailing.Status.SENT:
             return mailing.recipients.count()
@@ -194,7 +194,7 @@ class MailingAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Nächste Schritte"))
     def next_steps(self, mailing):
         if mailing.status == Mailing.Status.SENT:
-            return _("Gesendet. Die Zustellung sehen Sie unten bei den Empfänger/innen.")
+            return _("Gesendet. Die Zustellung sehen Sie unten bei den Empfangenden.")
         links = [
             (reverse("admin:mailings_mailing_test", args=[mailing.pk]), _("Test an mich senden")),
             (reverse("admin:mailings_mailing_send", args=[mailing.pk]), _("Jetzt senden …")),

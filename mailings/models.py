@@ -105,8 +105,8 @@ class MailingRecipient(models.Model):
     queued_at = models.DateTimeField(_("eingereiht am"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("Empfänger/in")
-        verbose_name_plural = _("Empfänger/innen")
+        verbose_name = _("Empfangende Person")
+        verbose_name_plural = _("Empfangende")
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
