@@ -402,3 +402,16 @@ def link_in_message(message: EmailMessage, contains: str = "") -> str:
 def retarget(link: str, live_server_url: str) -> str:
     """Point a link from an email (built with SITE_URL) at the test's live server."""
     return re.sub(r"^https?://[^/]+", live_server_url, link)
+
+
+# --- logging in ------------------------------------------------------------------
+
+
+def log_in(page, url: str, email: str, password: str) -> None:
+    """Log in through the account login (django-allauth, by e-mail address), where `url`
+    (for example the admin's /admin/login/ or a page that needs a login) sends the browser.
+    The user needs a confirmed address (tests.conftest.verified_superuser)."""
+    page.goto(url)
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(password)
+    page.locator("input[type=submit], button[type=submit]").last.click()

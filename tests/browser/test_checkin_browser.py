@@ -7,6 +7,7 @@ import datetime
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 from playwright.sync_api import expect
@@ -14,7 +15,7 @@ from playwright.sync_api import expect
 from programme.models import Event
 from registration import services
 from registration.models import CheckIn, Registration
-from tests.browser.helpers import assert_no_axe_violations
+from tests.browser.helpers import assert_no_axe_violations, log_in
 from tests.registration.conftest import VALID
 
 
@@ -36,8 +37,14 @@ def _guest(email, first, last, organisation="Stadt Musterstadt"):
 
 def _door_user(name):
     user = User.objects.create_user(
-        name, password="door-pass-2016", first_name=name.title(), is_staff=True
+        name,
+        email=f"{name}@example.org",
+        password="door-pass-2016",
+        first_name=name.title(),
+        is_staff=True,
     )
+    # The account login is by e-mail address and asks for a confirmed one.
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     # Live-server tests flush the database, and with it the group the migration made.
     group, _created = Group.objects.get_or_create(name="Einlass")
     group.permissions.add(Permission.objects.get(codename="check_in"))
@@ -77,10 +84,7 @@ def _check_in(page, query, name):
 
 def test_door_staff_log_in_at_the_admin_login_and_land_on_the_door(site, page, guests):
     _door_user("anna")
-    page.goto(site.url("/checkin/"))
-    page.get_by_label(re.compile("Benutzername", re.I)).fill("anna")
-    page.get_by_label("Passwort").fill("door-pass-2016")
-    page.get_by_role("button").last.click()
+    log_in(page, site.url("/checkin/"), "anna@example.org", "door-pass-2016")
     expect(page).to_have_url(re.compile("/checkin/$"))
     expect(page.locator("#door-counter")).to_contain_text("0 von 2 eingelassen")
 
@@ -193,8 +197,8 @@ def test_logout_wipes_the_snapshot_and_the_queue(site, browser, guests):
     context, page = _device(browser, site, _door_user("anna"))
     assert page.evaluate("localStorage.getItem('door.snapshot')") is not None
     page.get_by_role("button", name="Abmelden").click()
-    expect(page).to_have_url(re.compile("/admin/login/"))
-    # (The admin's login page keeps its colour theme there; nothing of the door is left.)
+    # /admin/login/ sends the browser on to the account login; nothing of the door is left.
+    expect(page).to_have_url(re.compile("/konto/login/"))
     keys = page.evaluate("Object.keys(localStorage)")
     assert not [key for key in keys if key.startswith("door.")], keys
     context.close()

@@ -4,8 +4,9 @@ reminder, and the staff's email gallery."""
 
 import pytest
 
-from tests.browser.helpers import assert_no_axe_violations
+from tests.browser.helpers import assert_no_axe_violations, log_in
 from tests.browser.test_accounts_and_admin_a11y import ADMIN_UPSTREAM_FAULTS
+from tests.conftest import verified_superuser
 from tests.registration.conftest import VALID
 
 LANGUAGES = {"de": "", "en": "/en"}
@@ -48,13 +49,13 @@ def test_self_service_with_certificate_and_cancel_page_are_accessible(
 
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_email_gallery_is_accessible(site, page, django_user_model, language):
-    django_user_model.objects.create_superuser(
-        username="orga", email="orga@example.org", password="ein-langes-passwort-2016"
+    verified_superuser(django_user_model, "orga@example.org", "ein-langes-passwort-2016")
+    log_in(
+        page,
+        site.url(f"{LANGUAGES[language]}/admin/login/"),
+        "orga@example.org",
+        "ein-langes-passwort-2016",
     )
-    page.goto(site.url(f"{LANGUAGES[language]}/admin/login/"))
-    page.locator("#id_username").fill("orga")
-    page.locator("#id_password").fill("ein-langes-passwort-2016")
-    page.locator("input[type=submit], button[type=submit]").last.click()
 
     page.goto(site.url(f"{LANGUAGES[language]}/admin/mail/outgoingemail/gallery/"))
     assert_no_axe_violations(page, f"email gallery ({language})", ADMIN_UPSTREAM_FAULTS)

@@ -3,7 +3,8 @@ axe-clean with real data in them, in German and English."""
 
 import pytest
 
-from tests.browser.helpers import assert_no_axe_violations
+from tests.browser.helpers import assert_no_axe_violations, log_in
+from tests.conftest import verified_superuser
 
 
 @pytest.fixture
@@ -13,9 +14,7 @@ def office(site, page, django_user_model):
     from programme.models import Event
     from registration import services
 
-    django_user_model.objects.create_superuser(
-        username="orga", email="orga@example.org", password="ein-langes-passwort-2016"
-    )
+    verified_superuser(django_user_model, "orga@example.org", "ein-langes-passwort-2016")
     event = Event.objects.current()
     services.set_capacity(event=event, capacity=2)
     people = []
@@ -55,10 +54,7 @@ def office(site, page, django_user_model):
         body_en="{anrede}",
     )
     send(mailing=sent, user=None)
-    page.goto(site.url("/admin/login/"))
-    page.locator("#id_username").fill("orga")
-    page.locator("#id_password").fill("ein-langes-passwort-2016")
-    page.locator("input[type=submit], button[type=submit]").last.click()
+    log_in(page, site.url("/admin/login/"), "orga@example.org", "ein-langes-passwort-2016")
     return {"page": page, "draft": draft, "sent": sent, "people": people}
 
 

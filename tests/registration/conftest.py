@@ -55,3 +55,18 @@ def confirmed_registration(register):
         return services.confirm_email(token=registration.confirm_token())
 
     return make
+
+
+@pytest.fixture
+def door_group(db):
+    """The group "Einlass" as migration 0003 creates it. Transactional tests elsewhere in a
+    full run flush the database, which removes rows made by data migrations, so tests that
+    need the group create it again through the migration's own function."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    migration = importlib.import_module("registration.migrations.0003_door_check_in")
+    migration.create_door_group(apps, None)
+    return Group.objects.get(name=migration.DOOR_GROUP)

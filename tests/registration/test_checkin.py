@@ -16,11 +16,11 @@ Outcome = CheckIn.Outcome
 
 
 @pytest.fixture
-def door_user(db):
+def door_user(door_group):
     user = User.objects.create_user(
         "anna", password="pw-door-123", first_name="Anna", last_name="Pförtner", is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Einlass"))
+    user.groups.add(door_group)
     return user
 
 

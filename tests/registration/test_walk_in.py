@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from registration import services
 from registration.models import CheckIn, Registration
@@ -22,9 +22,9 @@ FORM = {
 
 
 @pytest.fixture
-def door(client, db):
+def door(client, door_group):
     user = User.objects.create_user("anna", first_name="Anna", is_staff=True)
-    user.groups.add(Group.objects.get(name="Einlass"))
+    user.groups.add(door_group)
     client.force_login(user)
     client.user = user
     return client
