@@ -1130,17 +1130,26 @@ class NotAwaitingApproval(NotPossible):
     default_message = _("Die Akkreditierung dieser Anmeldung wird gerade nicht geprüft.")
 
 
+ACCREDITATION_FIELDS = [*STATE_FIELDS, "accreditation"]
+
+
+def _awaiting_approval_locked(registration: Registration) -> tuple[Event, Registration, dict]:
+    """Under the event lock: the current row, which must await its accreditation, and a
+    snapshot of it for the audit trail."""
+    event = _lock_event(registration.event_id)
+    current = Registration.objects.get(pk=registration.pk)
+    if current.status != Status.AWAITING_APPROVAL:
+        raise NotAwaitingApproval()
+    return event, current, _snapshot(current, fields=ACCREDITATION_FIELDS)
+
+
 def approve_accreditation(
     *, registration: Registration, actor: Actor | None = None
 ) -> Registration:
     """An organiser confirms a press accreditation: the held seat becomes a confirmed one
     and the person gets the confirmation with the entry code."""
     with transaction.atomic():
-        _lock_event(registration.event_id)
-        current = Registration.objects.get(pk=registration.pk)
-        if current.status != Status.AWAITING_APPROVAL:
-            raise NotAwaitingApproval()
-        before = _snapshot(current, fields=[*STATE_FIELDS, "accreditation"])
+        _event, current, before = _awaiting_approval_locked(registration)
         now = timezone.now()
         current.status = Status.CONFIRMED
         current.confirmed_at = now
@@ -1152,7 +1161,7 @@ def approve_accreditation(
             actor=actor or Actor.organiser(None),
             action="accreditation_approved",
             before=before,
-            fields=[*STATE_FIELDS, "accreditation"],
+            fields=ACCREDITATION_FIELDS,
         )
         emails.accreditation_approved(current)
     return current
@@ -1164,11 +1173,7 @@ def decline_accreditation(
     """An organiser declines a press accreditation: the registration ends, the press seat
     goes to the next person waiting for one."""
     with transaction.atomic():
-        event = _lock_event(registration.event_id)
-        current = Registration.objects.get(pk=registration.pk)
-        if current.status != Status.AWAITING_APPROVAL:
-            raise NotAwaitingApproval()
-        before = _snapshot(current, fields=[*STATE_FIELDS, "accreditation"])
+        event, current, before = _awaiting_approval_locked(registration)
         now = timezone.now()
         current.status = Status.CANCELLED
         current.cancelled_at = now
@@ -1181,7 +1186,7 @@ def decline_accreditation(
             actor=actor or Actor.organiser(None),
             action="accreditation_declined",
             before=before,
-            fields=[*STATE_FIELDS, "accreditation"],
+            fields=ACCREDITATION_FIELDS,
         )
         emails.accreditation_declined(current)
         _settle_locked(event, now)
