@@ -54,7 +54,9 @@ def download_links(response) -> dict[str, str]:
     assert section, "no download section above the guest list"
     return {
         re.sub(r"\s+", " ", text).strip(): html.unescape(href)
-        for href, text in re.findall(r'<a class="button" href="([^"]+)" download>(.*?)</a>', section[0])
+        for href, text in re.findall(
+            r'<a class="button" href="([^"]+)" download>(.*?)</a>', section[0]
+        )
     }
 
 
