@@ -1,5 +1,6 @@
 """The door in a real browser: live search, one tap, offline work and the sync afterwards,
-two offline devices checking in the same guest, and axe in every state of the page."""
+two offline devices checking in the same guest, axe in every state of the page and of
+the walk-in form."""
 
 from __future__ import annotations
 
@@ -220,4 +221,50 @@ def test_door_without_javascript(site, browser, guests):
     expect(page.locator("#door-result")).to_contain_text("EINLASS")
     expect(page.locator("#door-counter")).to_contain_text("1 von 2 eingelassen")
     # (axe needs JavaScript; it checks the same markup in the tests above.)
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "heading", "refusal", "full", "done"),
+    [
+        ("", "Person ohne Anmeldung aufnehmen", "Fehler:", "Es ist kein Platz frei", "EINLASS"),
+        ("/en", "Register a person without registration", "Error:", "No seat is free", "ADMIT"),
+    ],
+)
+def test_walk_in_form_is_accessible_empty_with_errors_and_after_success(
+    site, browser, guests, prefix, heading, refusal, full, done
+):
+    context, page = _device(browser, site, _door_user("anna"))
+    page.goto(site.url(f"{prefix}/checkin/neu/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    assert_no_axe_violations(page, f"walk-in form {prefix or 'de'}, empty")
+
+    # Sent empty: every required field says what is missing, summarised at the top.
+    page.locator("form.registration-form button[type=submit]").click()
+    expect(page).to_have_title(re.compile(f"^{refusal}"))
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("[name=last_name]")).to_have_attribute("aria-invalid", "true")
+    assert_no_axe_violations(page, f"walk-in form {prefix or 'de'}, with errors")
+
+    page.locator("[name=first_name]").fill("Zoë")
+    page.locator("[name=last_name]").fill("Weiß")
+    page.locator("[name=email]").fill("zoe@example.org")
+    page.locator("[name=organisation]").fill("Hochschule Harz")
+    page.locator("[name=category][value=science]").check()
+    page.locator("[name=privacy_consent]").check()
+    # The two seats are taken: the form keeps what was typed and says why.
+    services.set_capacity(event=Event.objects.current(), capacity=2)
+    page.locator("form.registration-form button[type=submit]").click()
+    expect(page).to_have_title(re.compile(f"^{refusal}"))
+    expect(page.locator("#error-summary")).to_contain_text(full)
+    expect(page.locator("[name=last_name]")).to_have_value("Weiß")
+    assert_no_axe_violations(page, f"walk-in form {prefix or 'de'}, no seat free")
+
+    services.set_capacity(event=Event.objects.current(), capacity=3)
+    page.locator("[name=privacy_consent]").check()
+    page.locator("form.registration-form button[type=submit]").click()
+    expect(page.locator(".door-result")).to_contain_text(done)
+    expect(page.locator(".ticket")).to_contain_text("Zoë Weiß")
+    assert_no_axe_violations(page, f"walk-in {prefix or 'de'}, after success")
+    assert Registration.objects.get(email="zoe@example.org").checked_in_at is not None
     context.close()
