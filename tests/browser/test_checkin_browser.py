@@ -162,11 +162,18 @@ def test_offline_check_ins_are_queued_and_arrive_once(site, browser, guests):
 
 def _wait_for_service_worker(page):
     """Until the door's service worker controls the page and has cached it."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.wait_for_function(
-        "caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k)"
-        ".then(c => c.match(location.pathname))))).then(found => found.some(Boolean))"
-    )
+    # (Predicates written as functions: a bare expression would need eval, which the
+    # door's strict CSP refuses.)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    for _attempt in range(50):
+        cached = page.evaluate(
+            "() => caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k)"
+            ".then(c => c.match(location.pathname))))).then(found => found.some(Boolean))"
+        )
+        if cached:
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError("the service worker never cached the door page")
 
 
 def test_reload_while_offline_keeps_the_door_usable_and_the_check_in_arrives_once(
