@@ -2,11 +2,25 @@
 check the database.
 
     python -m bench.faults --fault kill-worker [--registrants 150] [--http-port 8240]
+    python -m bench.faults --fault worker-and-smtp [--outage-seconds 600]
+    python -m bench.faults --fault restart-postgres [--outage-seconds 5]
+    python -m bench.faults --fault refuse-writes
+    python -m bench.faults --fault disk-full          # SQLite on a tiny tmpfs (needs root)
 
-kill-worker: one gunicorn worker is killed with SIGKILL while registrations arrive. Every
-registrant whose request failed retries once with the same form (as a person pressing
-"send" again). Checked afterwards: no registration without its confirmation email, one
-registration per address (no duplicate, no second hold), held seats within the capacity.
+kill-worker: gunicorn workers are killed with SIGKILL while registrations arrive.
+worker-and-smtp: the email worker is killed with SIGKILL and the SMTP server stopped at
+the same moment, for --outage-seconds; then both come back.
+restart-postgres: the database is stopped under load and started again after
+--outage-seconds; the site and the email worker must recover without a restart.
+refuse-writes: the database turns read-only under load (default_transaction_read_only,
+sessions terminated), then writable again.
+disk-full: SQLite's folder is a small tmpfs that is filled up under load, then freed.
+
+Every registrant whose request failed retries with the same form (as a person pressing
+"send" again). Checked afterwards in the database: one registration per address, every
+registration with its confirmation email, held seats within the capacity, every
+registrant accepted in the end; and where the email worker takes part, every email
+delivered exactly once (counted by Message-ID at a loopback SMTP server).
 
 Uses bench/harness.py (own PostgreSQL cluster, gunicorn via eventsite/gunicorn.conf.py).
 Exit status 1 when a check fails.
@@ -15,15 +29,20 @@ Exit status 1 when a check fails.
 from __future__ import annotations
 
 import argparse
+import email.parser
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
-from bench import harness, rush
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import harness, rush  # noqa: E402
 
 OK = {302}
 
@@ -33,28 +52,126 @@ def _workers_of(master_pid: int) -> list[int]:
     return [int(pid) for pid in found.stdout.split()]
 
 
-def kill_worker(
-    env: harness.Environment, registrants: int, concurrency: int, kills: int = 3
-) -> list[str]:
-    base = env.base_urls[0]
-    with ThreadPoolExecutor(concurrency) as pool:
-        forms = list(pool.map(rush.load_form, [(base, n, "de") for n in range(registrants)]))
-        futures = [pool.submit(rush.register, form) for form in forms]
-        killed = []
-        while len(killed) < kills and not all(future.done() for future in futures):
-            time.sleep(0.25)
-            victims = [pid for pid in _workers_of(env.servers[0].pid) if pid not in killed]
-            if victims:
-                os.kill(victims[0], signal.SIGKILL)
-                killed.append(victims[0])
-        results = [future.result() for future in futures]
-    first = Counter(str(row["status"]) for row in results)
-    failed = [row["number"] for row in results if row["status"] not in OK]
-    # The site comes back by itself: gunicorn's master starts a new worker.
-    retried = [rush.register(forms[number]) for number in failed]
-    second = Counter(str(row["status"]) for row in retried)
+# --- the loopback SMTP server and the email worker --------------------------------------
 
+
+class SmtpSink:
+    """A loopback SMTP server (aiosmtpd) that counts what arrives by Message-ID; it can be
+    stopped and started again on the same port."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or harness.free_port()
+        self.deliveries: Counter = Counter()
+        self.controller = None
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        headers = email.parser.BytesHeaderParser().parsebytes(envelope.content)
+        with self._lock:
+            self.deliveries[str(headers.get("Message-ID", "")).strip()] += 1
+        return "250 OK"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        """Close the listening socket and every open session, as a server going down."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+class EmailWorker:
+    """`manage.py worker` as its own process, delivering to the SmtpSink."""
+
+    def __init__(self, env: harness.Environment, smtp: SmtpSink, *, lease_seconds: int = 300):
+        self.env = env
+        self.smtp = smtp
+        self.lease_seconds = lease_seconds
+        self.process: subprocess.Popen | None = None
+        self.pids: list[int] = []
+
+    def start(self) -> None:
+        environment = {
+            **self.env.server_env(),
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.smtp.port),
+            "EMAIL_USE_TLS": "false",
+            "EMAIL_USE_SSL": "false",
+            "EMAIL_TIMEOUT": "5",
+            "EMAIL_LEASE_SECONDS": str(self.lease_seconds),
+        }
+        environment.pop("EMAIL_DELIVERY_BACKEND", None)
+        log = open(self.env.tmp / "worker.log", "ab")  # noqa: SIM115 - kept by Popen
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "worker", "--interval", "0.5"],
+            cwd=harness.BASE_DIR,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        self.pids.append(self.process.pid)
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        if self.alive():
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.alive():
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def _outbox_statuses(env: harness.Environment) -> dict[str, int]:
     env.django()
+    from django.db import close_old_connections
+
+    from outbox.models import OutgoingEmail
+
+    close_old_connections()
+    return dict(Counter(OutgoingEmail.objects.values_list("status", flat=True)))
+
+
+def wait_for_outbox(env: harness.Environment, timeout: float) -> float:
+    """Seconds until no message is queued or being sent any more (or the timeout)."""
+    env.django()
+    from django.db import close_old_connections
+
+    from outbox.models import OutgoingEmail
+
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        close_old_connections()
+        pending = OutgoingEmail.objects.filter(
+            status__in=[OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.SENDING]
+        ).count()
+        if not pending:
+            break
+        time.sleep(0.5)
+    return time.monotonic() - started
+
+
+# --- the checks every fault ends with --------------------------------------------------
+
+
+def check_database(
+    env: harness.Environment, *, registrants: int, accepted: int, smtp: SmtpSink | None = None
+) -> list[str]:
+    """The state after a fault: what the site accepted is whole and unique."""
+    env.django()
+    from django.db import close_old_connections
     from django.db.models import Count
 
     from outbox.models import OutgoingEmail
@@ -62,23 +179,15 @@ def kill_worker(
     from registration import services
     from registration.models import Registration
 
+    close_old_connections()
     event = Event.objects.current()
-    emails_by_address = Counter(
-        OutgoingEmail.objects.filter(template="registration/confirm_address").values_list(
-            "recipient", flat=True
-        )
-    )
+    confirmations = OutgoingEmail.objects.filter(template="registration/confirm_address")
+    emails_by_address = Counter(confirmations.values_list("recipient", flat=True))
     duplicates = (
         Registration.objects.values("email").annotate(n=Count("pk")).filter(n__gt=1).count()
     )
     without_email = [r.email for r in Registration.objects.all() if emails_by_address[r.email] == 0]
     seats = services.seat_status(event)
-    accepted = sum(1 for row in results if row["status"] in OK) + sum(
-        1 for row in retried if row["status"] in OK
-    )
-    print(f"workers killed with SIGKILL during the rush: {len(killed)}")
-    print(f"first answers: {dict(first)}")
-    print(f"retries: {len(failed)}, answers: {dict(second)}")
     print(f"accepted in the end: {accepted} of {registrants}")
     print(f"registrations: {Registration.objects.count()}, held {seats.held}, "
           f"capacity {seats.capacity}")  # fmt: skip
@@ -92,22 +201,149 @@ def kill_worker(
     if seats.taken > seats.capacity:
         problems.append("more seats taken than the capacity")
     if accepted != registrants:
-        problems.append(f"{registrants - accepted} registrants not accepted after one retry")
+        problems.append(f"{registrants - accepted} registrants not accepted in the end")
+    if smtp is not None:
+        statuses = Counter(OutgoingEmail.objects.values_list("status", flat=True))
+        queued_ids = set(OutgoingEmail.objects.values_list("message_id", flat=True))
+        arrived = {mid: n for mid, n in smtp.deliveries.items() if mid in queued_ids}
+        twice = sum(1 for n in arrived.values() if n > 1)
+        missing = len(queued_ids - set(arrived))
+        strangers = sum(1 for mid in smtp.deliveries if mid not in queued_ids)
+        print(f"outbox: {dict(statuses)}; at the SMTP server: {sum(smtp.deliveries.values())} "
+              f"deliveries of {len(arrived)} messages, {twice} more than once, "
+              f"{missing} missing")  # fmt: skip
+        if twice:
+            problems.append(f"{twice} emails arrived more than once")
+        if missing:
+            problems.append(f"{missing} emails never arrived")
+        if strangers:
+            problems.append(f"{strangers} messages arrived that the outbox does not know")
     return problems
 
 
-FAULTS = {"kill-worker": kill_worker}
+def _register_all(pool, forms) -> list:
+    return [pool.submit(rush.register, form) for form in forms]
 
 
-def main() -> None:
+def _retry_failed(forms, results, *, rounds: int = 1, pause: float = 0.0) -> list[dict]:
+    """Who got no 302 sends the form again (a fresh page load first, like a browser)."""
+    retried = []
+    pending = [row["number"] for row in results if row["status"] not in OK]
+    for _ in range(rounds):
+        if not pending:
+            break
+        time.sleep(pause)
+        answers = [rush.register(rush.load_form((forms[n]["base_url"], n, "de"))) for n in pending]
+        retried.extend(answers)
+        pending = [row["number"] for row in answers if row["status"] not in OK]
+    return retried
+
+
+# --- the faults --------------------------------------------------------------------------
+
+
+def kill_worker(env: harness.Environment, args) -> list[str]:
+    base = env.base_urls[0]
+    with ThreadPoolExecutor(args.concurrency) as pool:
+        forms = list(
+            pool.map(rush.load_form, [(base, n, "de") for n in range(args.registrants)])
+        )
+        futures = _register_all(pool, forms)
+        killed = []
+        while len(killed) < 3 and not all(future.done() for future in futures):
+            time.sleep(0.25)
+            victims = [pid for pid in _workers_of(env.servers[0].pid) if pid not in killed]
+            if victims:
+                os.kill(victims[0], signal.SIGKILL)
+                killed.append(victims[0])
+        results = [future.result() for future in futures]
+    first = Counter(str(row["status"]) for row in results)
+    failed = [row["number"] for row in results if row["status"] not in OK]
+    # The site comes back by itself: gunicorn's master starts a new worker. The person
+    # sends the same form again (the page they still have open).
+    retried = [rush.register(forms[number]) for number in failed]
+    second = Counter(str(row["status"]) for row in retried)
+    accepted = sum(1 for row in results + retried if row["status"] in OK)
+    print(f"workers killed with SIGKILL during the rush: {len(killed)}")
+    print(f"first answers: {dict(first)}")
+    print(f"retries: {len(failed)}, answers: {dict(second)}")
+    return check_database(env, registrants=args.registrants, accepted=accepted)
+
+
+def worker_and_smtp(env: harness.Environment, args) -> list[str]:
+    """Half-way through the rush the SMTP server goes down and the worker is killed; the
+    rest of the rush queues its emails meanwhile. After the outage both come back."""
+    smtp = SmtpSink()
+    smtp.start()
+    # A killed worker's claimed messages wait for their lease; a real outage of ten
+    # minutes outlasts the default lease (300 s), a short test outage gets a short lease.
+    worker = EmailWorker(env, smtp, lease_seconds=max(10, min(300, int(args.outage_seconds))))
+    worker.start()
+    base = env.base_urls[0]
+    try:
+        with ThreadPoolExecutor(args.concurrency) as pool:
+            forms = list(
+                pool.map(rush.load_form, [(base, n, "de") for n in range(args.registrants)])
+            )
+            futures = _register_all(pool, forms)
+            while sum(f.done() for f in futures) < args.registrants // 3:
+                time.sleep(0.02)
+            # SMTP first, so no message can be accepted by the server in the instant
+            # before the worker dies (that window is SMTP's, see docs/email.md).
+            smtp.stop()
+            worker.kill()
+            fault_at = time.monotonic()
+            at_fault = _outbox_statuses(env)
+            results = [future.result() for future in futures]
+        rush_seconds = time.monotonic() - fault_at
+        retried = _retry_failed(forms, results)
+        accepted = sum(1 for row in results + retried if row["status"] in OK)
+        print(f"answers: {dict(Counter(str(r['status']) for r in results))}, "
+              f"retried {len(retried)}")  # fmt: skip
+        print(f"outbox right after the fault: {at_fault}; after the rest of the rush "
+              f"({rush_seconds:.1f} s): {_outbox_statuses(env)}")  # fmt: skip
+        remaining = args.outage_seconds - (time.monotonic() - fault_at)
+        if remaining > 0:
+            print(f"worker dead and SMTP down for {args.outage_seconds:.0f} s", flush=True)
+            time.sleep(remaining)
+        smtp.start()
+        worker.start()
+        back_at = time.monotonic()
+        # Messages the dying worker had in hand wait for their lease, those it saw fail
+        # wait for their first retry pause (1 minute).
+        seconds = wait_for_outbox(env, timeout=worker.lease_seconds + 120)
+        print(f"all emails delivered {seconds:.1f} s after SMTP and the worker were back")
+        problems = check_database(
+            env, registrants=args.registrants, accepted=accepted, smtp=smtp
+        )
+        if time.monotonic() - back_at > worker.lease_seconds + 120:
+            problems.append("emails still waiting after the lease and a retry pause")
+        return problems
+    finally:
+        worker.stop()
+        smtp.stop()
+
+
+FAULTS = {"kill-worker": kill_worker, "worker-and-smtp": worker_and_smtp}
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fault", choices=sorted(FAULTS), required=True)
     parser.add_argument("--registrants", type=int, default=150)
     parser.add_argument("--concurrency", type=int, default=24)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--outage-seconds",
+        type=float,
+        help="how long the fault lasts (worker-and-smtp: 600, restart-postgres: 5)",
+    )
     parser.add_argument("--http-port", type=int, help="first gunicorn port (default: free)")
     parser.add_argument("--pg-port", type=int, help="port of the own cluster (default: free)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    if args.outage_seconds is None:
+        args.outage_seconds = 600.0 if args.fault == "worker-and-smtp" else 5.0
+    print(f"fault {args.fault}: {harness.describe_machine()}", flush=True)
     with harness.Environment(
         instances=1,
         workers=args.workers,
@@ -119,12 +355,12 @@ def main() -> None:
         env.prepare()
         env.start_servers()
         started = time.monotonic()
-        problems = FAULTS[args.fault](env, args.registrants, args.concurrency)
+        problems = FAULTS[args.fault](env, args)
         print(f"fault {args.fault}: {time.monotonic() - started:.1f} s")
     for problem in problems:
         print("FAIL:", problem)
-    sys.exit(1 if problems else 0)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
