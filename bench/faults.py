@@ -212,6 +212,9 @@ def check_database(
         print(f"outbox: {dict(statuses)}; at the SMTP server: {sum(smtp.deliveries.values())} "
               f"deliveries of {len(arrived)} messages, {twice} more than once, "
               f"{missing} missing")  # fmt: skip
+        unfinished = sum(n for status, n in statuses.items() if status != "sent")
+        if unfinished:
+            problems.append(f"{unfinished} emails not recorded as sent")
         if twice:
             problems.append(f"{twice} emails arrived more than once")
         if missing:
@@ -245,9 +248,7 @@ def _retry_failed(forms, results, *, rounds: int = 1, pause: float = 0.0) -> lis
 def kill_worker(env: harness.Environment, args) -> list[str]:
     base = env.base_urls[0]
     with ThreadPoolExecutor(args.concurrency) as pool:
-        forms = list(
-            pool.map(rush.load_form, [(base, n, "de") for n in range(args.registrants)])
-        )
+        forms = list(pool.map(rush.load_form, [(base, n, "de") for n in range(args.registrants)]))
         futures = _register_all(pool, forms)
         killed = []
         while len(killed) < 3 and not all(future.done() for future in futures):
@@ -313,9 +314,7 @@ def worker_and_smtp(env: harness.Environment, args) -> list[str]:
         # wait for their first retry pause (1 minute).
         seconds = wait_for_outbox(env, timeout=worker.lease_seconds + 120)
         print(f"all emails delivered {seconds:.1f} s after SMTP and the worker were back")
-        problems = check_database(
-            env, registrants=args.registrants, accepted=accepted, smtp=smtp
-        )
+        problems = check_database(env, registrants=args.registrants, accepted=accepted, smtp=smtp)
         if time.monotonic() - back_at > worker.lease_seconds + 120:
             problems.append("emails still waiting after the lease and a retry pause")
         return problems
@@ -324,7 +323,149 @@ def worker_and_smtp(env: harness.Environment, args) -> list[str]:
         smtp.stop()
 
 
-FAULTS = {"kill-worker": kill_worker, "worker-and-smtp": worker_and_smtp}
+TRANSLATED_503 = "Vorübergehend nicht erreichbar".encode()
+
+
+class Prober:
+    """Loads /healthz and the sign-up page every 0.1 s, as visitors during the fault:
+    records each answer's time, status and whether a 503 was the translated page."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.answers: list[tuple[float, str, object, bool]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        paths = ["/healthz", "/anmeldung/", "/programm/"]
+        number = 0
+        while not self._stop.is_set():
+            path = paths[number % len(paths)]
+            number += 1
+            try:
+                response = harness.request(self.base_url, "GET", path)
+                status, body = response.status, response.body
+            except OSError as error:
+                status, body = f"connection error ({type(error).__name__})", b""
+            clean = status != 503 or path == "/healthz" or TRANSLATED_503 in body
+            if b"Traceback" in body:
+                clean = False
+            self.answers.append((time.monotonic(), path, status, clean))
+            self._stop.wait(0.1)
+
+    def __enter__(self) -> Prober:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def first_success_after(self, moment: float, path: str) -> float | None:
+        for at, answered, status, _clean in self.answers:
+            if at >= moment and answered == path and status == 200:
+                return at - moment
+        return None
+
+
+def _delivery_delays(env: harness.Environment, *, since: float) -> list[float]:
+    """Seconds from queueing to delivery of every email queued after `since` (epoch)."""
+    env.django()
+    from datetime import UTC, datetime
+
+    from outbox.models import OutgoingEmail
+
+    queued = OutgoingEmail.objects.filter(
+        created_at__gte=datetime.fromtimestamp(since, UTC), sent_at__isnull=False
+    )
+    return [(e.sent_at - e.created_at).total_seconds() for e in queued]
+
+
+def _paced_registrations(pool, forms, seconds: float) -> list:
+    """Submit the forms evenly spread over `seconds`, as people arriving one by one."""
+    started = time.monotonic()
+    futures = []
+    for index, form in enumerate(forms):
+        delay = started + index * seconds / len(forms) - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        futures.append(pool.submit(rush.register, form))
+    return futures
+
+
+def restart_postgres(env: harness.Environment, args) -> list[str]:
+    """PostgreSQL stops (fast shutdown: sessions terminated) while people register and
+    pages are loaded, stays down for --outage-seconds and starts again."""
+    smtp = SmtpSink()
+    smtp.start()
+    worker = EmailWorker(env, smtp)
+    worker.start()
+    base = env.base_urls[0]
+    problems = []
+    try:
+        with ThreadPoolExecutor(args.concurrency) as pool, Prober(base) as prober:
+            forms = list(
+                pool.map(rush.load_form, [(base, n, "de") for n in range(args.registrants)])
+            )
+            window = args.outage_seconds + 8
+            submitter = ThreadPoolExecutor(1).submit(_paced_registrations, pool, forms, window)
+            time.sleep(3)
+            env._close_django_connections()
+            stopped_at = time.monotonic()
+            env.pg_ctl("stop", "-m", "fast")
+            time.sleep(max(0.0, args.outage_seconds - (time.monotonic() - stopped_at)))
+            env.start_cluster()
+            back_at = time.monotonic()
+            print(f"PostgreSQL down for {back_at - stopped_at:.1f} s", flush=True)
+            results = [future.result() for future in submitter.result()]
+            time.sleep(2)
+        during = [a for a in prober.answers if stopped_at <= a[0] <= back_at]
+        print(f"page loads during the outage: {dict(Counter(str(a[2]) for a in during))}")
+        print(f"page loads in all: {dict(Counter(str(a[2]) for a in prober.answers))}")
+        for path in ("/healthz", "/anmeldung/", "/programm/"):
+            recovered = prober.first_success_after(back_at, path)
+            shown = "never" if recovered is None else f"{recovered:.1f} s"
+            print(f"first 200 of {path} after the database was back: {shown}")
+            if recovered is None or recovered > 10:
+                problems.append(f"{path} did not recover within 10 s")
+        unclean = [a for a in prober.answers if not a[3]]
+        errors = [a for a in prober.answers if a[2] == 500] + [
+            r for r in results if r["status"] == 500
+        ]
+        if unclean:
+            problems.append(f"{len(unclean)} page loads got a 503 without the translated page")
+        if errors:
+            problems.append(f"{len(errors)} answers were 500")
+        first = Counter(str(row["status"]) for row in results)
+        retried = _retry_failed(forms, results)
+        accepted = sum(1 for row in results + retried if row["status"] in OK)
+        print(f"registrations: first answers {dict(first)}, retried {len(retried)}: "
+              f"{dict(Counter(str(r['status']) for r in retried))}")  # fmt: skip
+        seconds = wait_for_outbox(env, timeout=60)
+        print(f"outbox empty {seconds:.1f} s after the retries; the worker ran on without a "
+              f"restart: {worker.alive() and len(worker.pids) == 1}")  # fmt: skip
+        if not worker.alive():
+            problems.append("the email worker died")
+        log = (env.tmp / "worker.log").read_text(errors="replace")
+        print(f"worker log: {log.count('Worker round failed')} failed rounds, "
+              f"{log.count('while recording a delivery')} deliveries recorded after "
+              "waiting for the database")  # fmt: skip
+        delays = _delivery_delays(env, since=time.time() - (time.monotonic() - back_at))
+        if delays:
+            print(f"emails queued after the database was back: {len(delays)}, delivered "
+                  f"after at most {max(delays):.1f} s")  # fmt: skip
+        problems += check_database(env, registrants=args.registrants, accepted=accepted, smtp=smtp)
+        return problems
+    finally:
+        worker.stop()
+        smtp.stop()
+
+
+FAULTS = {
+    "kill-worker": kill_worker,
+    "worker-and-smtp": worker_and_smtp,
+    "restart-postgres": restart_postgres,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
