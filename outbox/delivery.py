@@ -27,7 +27,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    InternalError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.db.models import F
 from django.utils import timezone
 
@@ -226,13 +233,14 @@ RECORD_RETRY_PAUSE_SECONDS = 1.0
 
 def _record_despite_outage(record, *, lease_until: datetime, clock_is_real: bool):
     """Run `record()` (a write about a message this worker holds), retrying while the
-    database is unreachable, for as long as the lease keeps the message ours. Without this,
-    a message the server accepted just before the database went away would stay "sending"
-    and go out a second time when its lease ran out."""
+    database is unreachable or refuses writes, for as long as the lease keeps the message
+    ours. Without this, a message the server accepted just before the database went away
+    would stay "sending" and go out a second time when its lease ran out."""
     while True:
         try:
             return record()
-        except (OperationalError, InterfaceError):
+        except (OperationalError, InterfaceError, InternalError):
+            # InternalError: a database that refuses writes for now (read-only transaction).
             if (
                 not clock_is_real
                 or connection.in_atomic_block
