@@ -167,7 +167,7 @@ def wait_for_outbox(env: harness.Environment, timeout: float) -> float:
 
 
 def check_database(
-    env: harness.Environment, *, registrants: int, accepted: int, smtp: SmtpSink | None = None
+    env: harness.Environment, *, registrants: int, accepted: set[int], smtp: SmtpSink | None = None
 ) -> list[str]:
     """The state after a fault: what the site accepted is whole and unique."""
     env.django()
@@ -188,7 +188,10 @@ def check_database(
     )
     without_email = [r.email for r in Registration.objects.all() if emails_by_address[r.email] == 0]
     seats = services.seat_status(event)
-    print(f"accepted in the end: {accepted} of {registrants}")
+    registered = set(Registration.objects.values_list("email", flat=True))
+    lost = [n for n in accepted if rush.registrant_email(n) not in registered]
+    print(f"accepted in the end: {len(accepted)} of {registrants}; accepted but not in the "
+          f"database: {len(lost)}")  # fmt: skip
     print(f"registrations: {Registration.objects.count()}, held {seats.held}, "
           f"capacity {seats.capacity}")  # fmt: skip
     print(f"duplicate addresses: {duplicates}; registrations without their email: "
@@ -200,8 +203,10 @@ def check_database(
         problems.append(f"{len(without_email)} registrations without their email")
     if seats.taken > seats.capacity:
         problems.append("more seats taken than the capacity")
-    if accepted != registrants:
-        problems.append(f"{registrants - accepted} registrants not accepted in the end")
+    if lost:
+        problems.append(f"{len(lost)} accepted registrations are not in the database")
+    if len(accepted) != registrants:
+        problems.append(f"{registrants - len(accepted)} registrants not accepted in the end")
     if smtp is not None:
         statuses = Counter(OutgoingEmail.objects.values_list("status", flat=True))
         queued_ids = set(OutgoingEmail.objects.values_list("message_id", flat=True))
@@ -264,7 +269,7 @@ def kill_worker(env: harness.Environment, args) -> list[str]:
     # sends the same form again (the page they still have open).
     retried = [rush.register(forms[number]) for number in failed]
     second = Counter(str(row["status"]) for row in retried)
-    accepted = sum(1 for row in results + retried if row["status"] in OK)
+    accepted = {row["number"] for row in results + retried if row["status"] in OK}
     print(f"workers killed with SIGKILL during the rush: {len(killed)}")
     print(f"first answers: {dict(first)}")
     print(f"retries: {len(failed)}, answers: {dict(second)}")
@@ -298,7 +303,7 @@ def worker_and_smtp(env: harness.Environment, args) -> list[str]:
             results = [future.result() for future in futures]
         rush_seconds = time.monotonic() - fault_at
         retried = _retry_failed(forms, results)
-        accepted = sum(1 for row in results + retried if row["status"] in OK)
+        accepted = {row["number"] for row in results + retried if row["status"] in OK}
         print(f"answers: {dict(Counter(str(r['status']) for r in results))}, "
               f"retried {len(retried)}")  # fmt: skip
         print(f"outbox right after the fault: {at_fault}; after the rest of the rush "
@@ -393,9 +398,13 @@ def _paced_registrations(pool, forms, seconds: float) -> list:
     return futures
 
 
-def restart_postgres(env: harness.Environment, args) -> list[str]:
-    """PostgreSQL stops (fast shutdown: sessions terminated) while people register and
-    pages are loaded, stays down for --outage-seconds and starts again."""
+NOT_SAVED = b"wurde nicht gespeichert"
+
+
+def outage_under_load(env: harness.Environment, args, *, cause, end, what: str) -> list[str]:
+    """People register (spread over the outage and a few seconds around it) and pages are
+    loaded while `cause()` takes the database away; `end()` brings it back after
+    --outage-seconds. Neither the site nor the email worker is restarted."""
     smtp = SmtpSink()
     smtp.start()
     worker = EmailWorker(env, smtp)
@@ -412,15 +421,15 @@ def restart_postgres(env: harness.Environment, args) -> list[str]:
             time.sleep(3)
             env._close_django_connections()
             stopped_at = time.monotonic()
-            env.pg_ctl("stop", "-m", "fast")
+            cause()
             time.sleep(max(0.0, args.outage_seconds - (time.monotonic() - stopped_at)))
-            env.start_cluster()
+            end()
             back_at = time.monotonic()
-            print(f"PostgreSQL down for {back_at - stopped_at:.1f} s", flush=True)
+            print(f"{what} for {back_at - stopped_at:.1f} s", flush=True)
             results = [future.result() for future in submitter.result()]
             time.sleep(2)
         during = [a for a in prober.answers if stopped_at <= a[0] <= back_at]
-        print(f"page loads during the outage: {dict(Counter(str(a[2]) for a in during))}")
+        print(f"page loads during the fault: {dict(Counter(str(a[2]) for a in during))}")
         print(f"page loads in all: {dict(Counter(str(a[2]) for a in prober.answers))}")
         for path in ("/healthz", "/anmeldung/", "/programm/"):
             recovered = prober.first_success_after(back_at, path)
@@ -428,19 +437,24 @@ def restart_postgres(env: harness.Environment, args) -> list[str]:
             print(f"first 200 of {path} after the database was back: {shown}")
             if recovered is None or recovered > 10:
                 problems.append(f"{path} did not recover within 10 s")
+        first = Counter(str(row["status"]) for row in results)
+        refused = [row for row in results if row["status"] == 503]
+        unclear = [row for row in refused if NOT_SAVED not in row["error_body"]]
+        print(f"registrations: first answers {dict(first)}; refused with the translated "
+              f"'not saved' page: {len(refused) - len(unclear)} of {len(refused)}")  # fmt: skip
         unclean = [a for a in prober.answers if not a[3]]
         errors = [a for a in prober.answers if a[2] == 500] + [
             r for r in results if r["status"] == 500
         ]
         if unclean:
             problems.append(f"{len(unclean)} page loads got a 503 without the translated page")
+        if unclear:
+            problems.append(f"{len(unclear)} refused registrations without the 'not saved' page")
         if errors:
             problems.append(f"{len(errors)} answers were 500")
-        first = Counter(str(row["status"]) for row in results)
         retried = _retry_failed(forms, results)
-        accepted = sum(1 for row in results + retried if row["status"] in OK)
-        print(f"registrations: first answers {dict(first)}, retried {len(retried)}: "
-              f"{dict(Counter(str(r['status']) for r in retried))}")  # fmt: skip
+        accepted = {row["number"] for row in results + retried if row["status"] in OK}
+        print(f"retried {len(retried)}: {dict(Counter(str(r['status']) for r in retried))}")
         seconds = wait_for_outbox(env, timeout=60)
         print(f"outbox empty {seconds:.1f} s after the retries; the worker ran on without a "
               f"restart: {worker.alive() and len(worker.pids) == 1}")  # fmt: skip
@@ -461,10 +475,55 @@ def restart_postgres(env: harness.Environment, args) -> list[str]:
         smtp.stop()
 
 
+def restart_postgres(env: harness.Environment, args) -> list[str]:
+    """PostgreSQL stops (fast shutdown: sessions terminated) and starts again."""
+    return outage_under_load(
+        env,
+        args,
+        cause=lambda: env.pg_ctl("stop", "-m", "fast"),
+        end=env.start_cluster,
+        what="PostgreSQL down",
+    )
+
+
+def _as_superuser(env: harness.Environment, *statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(
+        f"host=127.0.0.1 port={env.pg_port} user=postgres dbname=postgres", autocommit=True
+    ) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+TERMINATE_SESSIONS = (
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+    "WHERE datname = 'bench' AND pid <> pg_backend_pid()"
+)
+
+
+def refuse_writes(env: harness.Environment, args) -> list[str]:
+    """The database turns read-only, as a standby or a database put into read-only mode by
+    its operator: every new session refuses writes (open sessions are ended, so they
+    reconnect into the read-only state). Then writable again, sessions ended once more."""
+    return outage_under_load(
+        env,
+        args,
+        cause=lambda: _as_superuser(
+            env, "ALTER DATABASE bench SET default_transaction_read_only = on", TERMINATE_SESSIONS
+        ),
+        end=lambda: _as_superuser(
+            env, "ALTER DATABASE bench RESET default_transaction_read_only", TERMINATE_SESSIONS
+        ),
+        what="database read-only",
+    )
+
+
 FAULTS = {
     "kill-worker": kill_worker,
     "worker-and-smtp": worker_and_smtp,
     "restart-postgres": restart_postgres,
+    "refuse-writes": refuse_writes,
 }
 
 
