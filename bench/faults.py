@@ -29,11 +29,13 @@ Exit status 1 when a check fails.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import email.parser
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -332,8 +334,9 @@ TRANSLATED_503 = "Vorübergehend nicht erreichbar".encode()
 
 
 class Prober:
-    """Loads /healthz and the sign-up page every 0.1 s, as visitors during the fault:
-    records each answer's time, status and whether a 503 was the translated page."""
+    """Loads /healthz, the sign-up page and the programme one after another (0.1 s apart),
+    as visitors during the fault: records when each request started, its status and
+    whether a 503 was the translated page."""
 
     def __init__(self, base_url: str):
         self.base_url = base_url
@@ -347,6 +350,7 @@ class Prober:
         while not self._stop.is_set():
             path = paths[number % len(paths)]
             number += 1
+            started = time.monotonic()
             try:
                 response = harness.request(self.base_url, "GET", path)
                 status, body = response.status, response.body
@@ -355,7 +359,7 @@ class Prober:
             clean = status != 503 or path == "/healthz" or TRANSLATED_503 in body
             if b"Traceback" in body:
                 clean = False
-            self.answers.append((time.monotonic(), path, status, clean))
+            self.answers.append((started, path, status, clean))
             self._stop.wait(0.1)
 
     def __enter__(self) -> Prober:
@@ -367,6 +371,8 @@ class Prober:
         self._thread.join()
 
     def first_success_after(self, moment: float, path: str) -> float | None:
+        """Seconds from `moment` to the start of the first request that got a 200 (how long
+        the answer then took is the load's latency, not the recovery's)."""
         for at, answered, status, _clean in self.answers:
             if at >= moment and answered == path and status == 200:
                 return at - moment
@@ -420,8 +426,8 @@ def outage_under_load(env: harness.Environment, args, *, cause, end, what: str) 
             submitter = ThreadPoolExecutor(1).submit(_paced_registrations, pool, forms, window)
             time.sleep(3)
             env._close_django_connections()
-            stopped_at = time.monotonic()
             cause()
+            stopped_at = time.monotonic()  # the fault is in place
             time.sleep(max(0.0, args.outage_seconds - (time.monotonic() - stopped_at)))
             end()
             back_at = time.monotonic()
@@ -519,12 +525,74 @@ def refuse_writes(env: harness.Environment, args) -> list[str]:
     )
 
 
+def _fill_up(path: Path) -> int:
+    """Write `path` until the filesystem is full; returns the bytes written."""
+    written = 0
+    with open(path, "wb", buffering=0) as filler:
+        for chunk in (1 << 20, 1 << 16, 1 << 12, 1 << 9, 1):
+            block = b"\0" * chunk
+            try:
+                while True:
+                    written += filler.write(block)
+            except OSError:
+                continue
+    return written
+
+
+def disk_full(env: harness.Environment, args) -> list[str]:
+    """SQLite's folder (VAR_DIR: the database, its WAL, the .eml files) is a small tmpfs;
+    under load it is filled up to the last byte, then freed again."""
+    filler = Path(args.var_dir) / "filler"
+
+    def fill() -> None:
+        # An SQLite WAL keeps its size after a checkpoint and would take a few more writes
+        # without new space: truncate it first, so that the next write needs the disk.
+        env.django()
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.close()
+        print(f"filled the disk with {_fill_up(filler) / 1e6:.1f} MB", flush=True)
+
+    try:
+        return outage_under_load(
+            env, args, cause=fill, end=lambda: filler.unlink(), what="disk under var/ full"
+        )
+    finally:
+        from django.db import connections
+
+        connections.close_all()  # the bench's own handle would keep the tmpfs busy
+
+
 FAULTS = {
     "kill-worker": kill_worker,
     "worker-and-smtp": worker_and_smtp,
     "restart-postgres": restart_postgres,
     "refuse-writes": refuse_writes,
+    "disk-full": disk_full,
 }
+
+
+@contextlib.contextmanager
+def small_filesystem(megabytes: int):
+    """A tmpfs of `megabytes` mounted on a new temporary folder (needs root), unmounted
+    and removed afterwards."""
+    folder = tempfile.mkdtemp(prefix="eventsite-var-")
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={megabytes}m,mode=0777", "tmpfs", folder],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode:
+        os.rmdir(folder)
+        raise SystemExit(f"disk-full needs root to mount a small tmpfs: {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", folder], check=False)
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -538,20 +606,32 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         help="how long the fault lasts (worker-and-smtp: 600, restart-postgres: 5)",
     )
+    parser.add_argument(
+        "--disk-megabytes", type=int, default=64, help="size of the tmpfs (disk-full)"
+    )
     parser.add_argument("--http-port", type=int, help="first gunicorn port (default: free)")
     parser.add_argument("--pg-port", type=int, help="port of the own cluster (default: free)")
     args = parser.parse_args(argv)
     if args.outage_seconds is None:
         args.outage_seconds = 600.0 if args.fault == "worker-and-smtp" else 5.0
     print(f"fault {args.fault}: {harness.describe_machine()}", flush=True)
-    with harness.Environment(
-        instances=1,
-        workers=args.workers,
-        threads=2,
-        http_port=args.http_port,
-        pg_port=args.pg_port,
-        database_url=None,
-    ) as env:
+    with contextlib.ExitStack() as stack:
+        database_url, extra_env = None, {}
+        if args.fault == "disk-full":
+            args.var_dir = stack.enter_context(small_filesystem(args.disk_megabytes))
+            database_url = f"sqlite:///{args.var_dir}/db.sqlite3"
+            extra_env = {"VAR_DIR": args.var_dir}
+        env = stack.enter_context(
+            harness.Environment(
+                instances=1,
+                workers=args.workers,
+                threads=2,
+                http_port=args.http_port,
+                pg_port=args.pg_port,
+                database_url=database_url,
+                extra_env=extra_env,
+            )
+        )
         env.prepare()
         env.start_servers()
         started = time.monotonic()
