@@ -441,8 +441,16 @@ def outage_under_load(env: harness.Environment, args, *, cause, end, what: str) 
             recovered = prober.first_success_after(back_at, path)
             shown = "never" if recovered is None else f"{recovered:.1f} s"
             print(f"first 200 of {path} after the database was back: {shown}")
-            if recovered is None or recovered > 10:
-                problems.append(f"{path} did not recover within 10 s")
+            if recovered is None:
+                problems.append(f"{path} did not recover")
+        # Recovered means: a request started a second after the return is answered. How
+        # soon the prober gets to send one depends on the machine's load (printed above).
+        after = [a for a in prober.answers if a[0] > back_at + 1]
+        late = [a for a in after if a[2] != 200]
+        print(f"page loads started later than 1 s after the return: "
+              f"{dict(Counter(str(a[2]) for a in after))}")  # fmt: skip
+        if late:
+            problems.append(f"{len(late)} page loads failed later than 1 s after the return")
         first = Counter(str(row["status"]) for row in results)
         refused = [row for row in results if row["status"] == 503]
         unclear = [row for row in refused if NOT_SAVED not in row["error_body"]]
@@ -597,7 +605,13 @@ def small_filesystem(megabytes: int):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--fault", choices=sorted(FAULTS), required=True)
+    parser.add_argument(
+        "--fault",
+        required=True,
+        type=lambda value: value.split(","),
+        help=f"one of {', '.join(FAULTS)}; several separated by commas run one after another "
+        "in one environment (not disk-full, which needs its own)",
+    )
     parser.add_argument("--registrants", type=int, default=150)
     parser.add_argument("--concurrency", type=int, default=24)
     parser.add_argument("--workers", type=int, default=3)
@@ -612,12 +626,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--http-port", type=int, help="first gunicorn port (default: free)")
     parser.add_argument("--pg-port", type=int, help="port of the own cluster (default: free)")
     args = parser.parse_args(argv)
-    if args.outage_seconds is None:
-        args.outage_seconds = 600.0 if args.fault == "worker-and-smtp" else 5.0
-    print(f"fault {args.fault}: {harness.describe_machine()}", flush=True)
+    faults = args.fault
+    unknown = [name for name in faults if name not in FAULTS]
+    if unknown or ("disk-full" in faults and len(faults) > 1):
+        parser.error(f"--fault: choose from {', '.join(FAULTS)} (disk-full alone)")
+    outage = args.outage_seconds
+    if faults != ["disk-full"] and os.environ.pop("DATABASE_URL", None):
+        # The faults stop and alter the database: only the throw-away cluster will do.
+        print("DATABASE_URL ignored: the faults run on a cluster of their own", flush=True)
+    print(f"faults {', '.join(faults)}: {harness.describe_machine()}", flush=True)
+    problems = []
     with contextlib.ExitStack() as stack:
         database_url, extra_env = None, {}
-        if args.fault == "disk-full":
+        if faults == ["disk-full"]:
             args.var_dir = stack.enter_context(small_filesystem(args.disk_megabytes))
             database_url = f"sqlite:///{args.var_dir}/db.sqlite3"
             extra_env = {"VAR_DIR": args.var_dir}
@@ -634,12 +655,33 @@ def main(argv: list[str] | None = None) -> int:
         )
         env.prepare()
         env.start_servers()
-        started = time.monotonic()
-        problems = FAULTS[args.fault](env, args)
-        print(f"fault {args.fault}: {time.monotonic() - started:.1f} s")
+        for number, fault in enumerate(faults):
+            if number:
+                start_afresh(env)
+            args.outage_seconds = outage or (600.0 if fault == "worker-and-smtp" else 5.0)
+            print(f"--- fault {fault}", flush=True)
+            started = time.monotonic()
+            found = FAULTS[fault](env, args)
+            print(f"fault {fault}: {time.monotonic() - started:.1f} s", flush=True)
+            problems += [f"{fault}: {problem}" for problem in found]
     for problem in problems:
         print("FAIL:", problem)
     return 1 if problems else 0
+
+
+def start_afresh(env: harness.Environment) -> None:
+    """Empty registrations, emails and rate limits between two faults of one run."""
+    env.django()
+    from django.db import close_old_connections, connection
+
+    from outbox.models import OutgoingEmail
+    from registration.models import RateLimitCounter, Registration
+
+    close_old_connections()
+    OutgoingEmail.objects.all().delete()
+    Registration.objects.all().delete()
+    RateLimitCounter.objects.all().delete()
+    connection.close()
 
 
 if __name__ == "__main__":
