@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "mailings",
     "eventsite",
     "speakers",
+    "feedback",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("konto/", include("allauth.urls")),
     path("", views.home, name="home"),
     path("", include("speakers.urls")),
+    path("", include("feedback.urls")),
     path("", include("registration.urls")),
     path("", include("programme.urls")),
     prefix_default_language=False,

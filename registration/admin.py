@@ -285,7 +285,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             results = queryset.filter(Q(pk__in=results.values("pk")) | Q(entry_code__contains=code))
         return results, may_have_duplicates
 
-    # --- the seat summary above the list ---------------------------------------------------
+    # --- the seat summary and the downloads above the list -------------------------------
     def changelist_view(self, request, extra_context=None):
         event = Event.objects.current()
         extra_context = {
@@ -293,6 +293,10 @@ class RegistrationAdmin(admin.ModelAdmin):
             "seat_status": services.seat_status(event) if event else None,
             "event": event,
             "can_export": self.has_view_permission(request),
+            "downloads": [
+                (reverse("admin:registration_registration_export_kind", args=[kind]), spec.label)
+                for kind, spec in documents_export.EXPORTS.items()
+            ],
         }
         return super().changelist_view(request, extra_context)
 

@@ -30,6 +30,7 @@ class Export:
     name: str  # file name without date and extension, translated
     extension: str
     what: str  # for the admin log
+    label: str  # the download link above the admin's guest list
 
     def filename(self) -> str:
         return f"{_(self.name)}-{timezone.localdate():%Y-%m-%d}.{self.extension}"
@@ -53,6 +54,7 @@ EXPORTS = {
         gettext_lazy("gaesteliste"),
         "csv",
         gettext_lazy("Gästeliste als CSV"),
+        gettext_lazy("Gästeliste (CSV, für Excel)"),
     ),
     "xlsx": Export(
         export.write_guest_list_xlsx,
@@ -60,6 +62,7 @@ EXPORTS = {
         gettext_lazy("gaesteliste"),
         "xlsx",
         gettext_lazy("Gästeliste als Excel-Datei"),
+        gettext_lazy("Gästeliste (Excel, .xlsx)"),
     ),
     "entry-list": Export(
         _event_document(printouts.entry_list_pdf),
@@ -67,6 +70,7 @@ EXPORTS = {
         gettext_lazy("einlassliste"),
         "pdf",
         gettext_lazy("Einlassliste als PDF"),
+        gettext_lazy("Einlassliste (PDF)"),
     ),
     "badges-a4": Export(
         _event_document(printouts.badges_pdf, layout="a4"),
@@ -74,6 +78,7 @@ EXPORTS = {
         gettext_lazy("namensschilder"),
         "pdf",
         gettext_lazy("Namensschilder als PDF (A4)"),
+        gettext_lazy("Namensschilder, 8 pro A4-Bogen (PDF)"),
     ),
     "badges-a6": Export(
         _event_document(printouts.badges_pdf, layout="a6"),
@@ -81,6 +86,7 @@ EXPORTS = {
         gettext_lazy("namensschilder-a6"),
         "pdf",
         gettext_lazy("Namensschilder als PDF (A6)"),
+        gettext_lazy("Namensschilder, einzeln A6 (PDF)"),
     ),
 }
 

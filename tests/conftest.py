@@ -38,6 +38,22 @@ def _default_language_after_each_test():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _factory_sequences_from_zero():
+    """factory_boy's sequences count across the whole run, and they feed more than names:
+    SessionFactory puts its n-th session 10·n minutes after 08:00, so from the 97th session
+    of a run on, "22 September" turns into the 23rd. Each test starts every sequence at 0,
+    so what a test sees does not depend on how many tests ran before it."""
+    import factory
+
+    pending = [factory.django.DjangoModelFactory]
+    while pending:
+        current = pending.pop()
+        pending.extend(current.__subclasses__())
+        if not current._meta.abstract and current._meta.counter_reference is current._meta:
+            current.reset_sequence()
+
+
 @pytest.fixture
 def event(db):
     from programme.seed import load_event

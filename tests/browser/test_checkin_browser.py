@@ -1,5 +1,6 @@
 """The door in a real browser: live search, one tap, offline work and the sync afterwards,
-two offline devices checking in the same guest, and axe in every state of the page."""
+two offline devices checking in the same guest, axe in every state of the page and of
+the walk-in form."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission, User
+from django.core.signals import request_started
 from django.test import Client
 from playwright.sync_api import expect
 
@@ -158,6 +160,71 @@ def test_offline_check_ins_are_queued_and_arrive_once(site, browser, guests):
     context.close()
 
 
+def _wait_for_service_worker(page):
+    """Until the door's service worker controls the page and has cached it."""
+    # (Predicates written as functions: a bare expression would need eval, which the
+    # door's strict CSP refuses.)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    for _attempt in range(50):
+        cached = page.evaluate(
+            "() => caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k)"
+            ".then(c => c.match(location.pathname))))).then(found => found.some(Boolean))"
+        )
+        if cached:
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError("the service worker never cached the door page")
+
+
+def test_reload_while_offline_keeps_the_door_usable_and_the_check_in_arrives_once(
+    site, browser, guests
+):
+    requests = []
+
+    def record(sender, environ, **kwargs):
+        requests.append(environ["PATH_INFO"])
+
+    request_started.connect(record)
+    try:
+        context, page = _device(browser, site, _door_user("anna"))
+        _wait_for_service_worker(page)
+
+        context.set_offline(True)
+        requests.clear()
+        response = page.reload()
+
+        assert response.from_service_worker
+        assert requests == [], "the reload reached the server although the device is offline"
+        expect(page.locator("#door-online")).to_contain_text("Offline")
+        expect(page.locator("#door-age")).to_contain_text("Gästeliste von")
+        # Styles and scripts came from the cache as well.
+        assert page.evaluate("typeof window.jsQR") == "function"
+        assert page.evaluate("[...document.styleSheets].every(sheet => sheet.cssRules.length > 0)")
+        expect(page.locator("#door-counter")).to_contain_text("0 von 2 eingelassen")
+        _check_in(page, "Müßig", "Erika Müßig")
+        expect(page.locator("#door-result")).to_contain_text("offline gespeichert")
+        expect(page.locator("#door-queued")).to_have_text("Warten auf Senden: 1")
+        assert_no_axe_violations(page, "door, reloaded offline")
+        assert not Registration.objects.filter(checked_in_at__isnull=False).exists()
+
+        context.set_offline(False)
+        expect(page.locator("#door-queued")).to_have_text("Warten auf Senden: 0")
+        expect(page.locator("#door-online")).to_have_text("Online")
+        erika = Registration.objects.get(pk=guests["erika"].pk)
+        assert erika.checked_in_at is not None
+        assert CheckIn.objects.filter(outcome=CheckIn.Outcome.CHECKED_IN).count() == 1
+
+        # Online again, the reload comes from the server, and the queue stays sent once.
+        requests.clear()
+        page.reload()
+        expect(page.locator("#door-queued")).to_have_text("Warten auf Senden: 0")
+        assert "/checkin/" in requests
+        assert CheckIn.objects.count() == 1
+        context.close()
+    finally:
+        request_started.disconnect(record)
+
+
 def test_two_offline_devices_one_guest_arrives_once_with_the_earliest_time(site, browser, guests):
     anna, ben = _door_user("anna"), _door_user("ben")
     context_a, page_a = _device(browser, site, anna)
@@ -196,11 +263,16 @@ def test_two_offline_devices_one_guest_arrives_once_with_the_earliest_time(site,
 def test_logout_wipes_the_snapshot_and_the_queue(site, browser, guests):
     context, page = _device(browser, site, _door_user("anna"))
     assert page.evaluate("localStorage.getItem('door.snapshot')") is not None
+    _wait_for_service_worker(page)
+    assert page.evaluate("caches.keys()") != []
     page.get_by_role("button", name="Abmelden").click()
     # /admin/login/ sends the browser on to the account login; nothing of the door is left.
     expect(page).to_have_url(re.compile("/konto/login/"))
     keys = page.evaluate("Object.keys(localStorage)")
     assert not [key for key in keys if key.startswith("door.")], keys
+    # The cached page and the service worker are gone too.
+    assert page.evaluate("caches.keys()") == []
+    assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
     context.close()
 
 
@@ -220,4 +292,50 @@ def test_door_without_javascript(site, browser, guests):
     expect(page.locator("#door-result")).to_contain_text("EINLASS")
     expect(page.locator("#door-counter")).to_contain_text("1 von 2 eingelassen")
     # (axe needs JavaScript; it checks the same markup in the tests above.)
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "heading", "refusal", "full", "done"),
+    [
+        ("", "Person ohne Anmeldung aufnehmen", "Fehler:", "Es ist kein Platz frei", "EINLASS"),
+        ("/en", "Register a person without registration", "Error:", "No seat is free", "ADMIT"),
+    ],
+)
+def test_walk_in_form_is_accessible_empty_with_errors_and_after_success(
+    site, browser, guests, prefix, heading, refusal, full, done
+):
+    context, page = _device(browser, site, _door_user("anna"))
+    page.goto(site.url(f"{prefix}/checkin/neu/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    assert_no_axe_violations(page, f"walk-in form {prefix or 'de'}, empty")
+
+    # Sent empty: every required field says what is missing, summarised at the top.
+    page.locator("form.registration-form button[type=submit]").click()
+    expect(page).to_have_title(re.compile(f"^{refusal}"))
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("[name=last_name]")).to_have_attribute("aria-invalid", "true")
+    assert_no_axe_violations(page, f"walk-in form {prefix or 'de'}, with errors")
+
+    page.locator("[name=first_name]").fill("Zoë")
+    page.locator("[name=last_name]").fill("Weiß")
+    page.locator("[name=email]").fill("zoe@example.org")
+    page.locator("[name=organisation]").fill("Hochschule Harz")
+    page.locator("[name=category][value=science]").check()
+    page.locator("[name=privacy_consent]").check()
+    # The two seats are taken: the form keeps what was typed and says why.
+    services.set_capacity(event=Event.objects.current(), capacity=2)
+    page.locator("form.registration-form button[type=submit]").click()
+    expect(page).to_have_title(re.compile(f"^{refusal}"))
+    expect(page.locator("#error-summary")).to_contain_text(full)
+    expect(page.locator("[name=last_name]")).to_have_value("Weiß")
+    assert_no_axe_violations(page, f"walk-in form {prefix or 'de'}, no seat free")
+
+    services.set_capacity(event=Event.objects.current(), capacity=3)
+    page.locator("[name=privacy_consent]").check()
+    page.locator("form.registration-form button[type=submit]").click()
+    expect(page.locator(".door-result")).to_contain_text(done)
+    expect(page.locator(".ticket")).to_contain_text("Zoë Weiß")
+    assert_no_axe_violations(page, f"walk-in {prefix or 'de'}, after success")
+    assert Registration.objects.get(email="zoe@example.org").checked_in_at is not None
     context.close()

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 from pypdf import PdfWriter
 
 from tests.browser.helpers import (
@@ -61,11 +62,6 @@ def admin_login(page, site, django_user_model):
     page.wait_for_url(re.compile(r"/admin/$"))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Passes alone; in the full run the admin's success message is missing "
-    "(order-dependent). Known defect, named in the closing note of 2026-12-01.",
-)
 def test_from_invitation_to_public_page(site, speaker, page, browser, files, django_user_model):
     from speakers.models import Slides
 
@@ -75,7 +71,9 @@ def test_from_invitation_to_public_page(site, speaker, page, browser, files, dja
     page.locator(f"input[name=_selected_action][value='{speaker.pk}']").check()
     page.locator("select[name=action]").select_option("invite")
     page.get_by_role("button", name=re.compile("Ausführen|Go")).click()
-    assert "Einladung mit persönlichem Link verschickt" in page.locator("body").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Einladung mit persönlichem Link verschickt"
+    )
 
     deliver_outbox()
     [message] = received_messages(site.smtp, to="referentin@example.org")
@@ -90,6 +88,8 @@ def test_from_invitation_to_public_page(site, speaker, page, browser, files, dja
     me.goto(link)
     assert_no_axe_violations(me, "set password")
     me.locator("main form button[type=submit]").click()
+    expect(me.locator("#error-summary")).to_be_visible()
+    me.wait_for_load_state()
     assert_no_axe_violations(me, "set password with errors")
     me.locator("#id_password1").fill(PASSWORD)
     me.locator("#id_password2").fill(PASSWORD)
@@ -104,21 +104,23 @@ def test_from_invitation_to_public_page(site, speaker, page, browser, files, dja
 
     # Confirm participation.
     me.get_by_role("button", name="Teilnahme bestätigen").click()
-    assert "zugesagt" in me.locator("main").inner_text()
+    expect(me.locator(".status-confirmed")).to_contain_text("zugesagt")
     assert_no_axe_violations(me, "portal after confirming")
 
     # Profile with a new photo: preview first, then save.
     me.get_by_role("link", name="Profil und Foto bearbeiten").click()
+    me.wait_for_url(re.compile(r"/mein-auftritt/profil/$"))
     assert_no_axe_violations(me, "profile form")
     me.locator("#id_photo_upload").set_input_files(str(files["not_pdf"]))
     me.get_by_role("button", name="Vorschau ansehen").click()
-    assert me.locator("#error-summary").count() == 1
-    assert "kein Foto" in me.locator("#error-summary").inner_text()
+    expect(me.locator("#error-summary")).to_contain_text("kein Foto")
+    me.wait_for_load_state()
     assert_no_axe_violations(me, "profile form with errors")
     me.locator("#id_bio_de").fill("Leitet seit 2012 die Digitalisierung der Stadtverwaltung.")
     me.locator("#id_photo_upload").set_input_files(str(files["photo"]))
     me.get_by_role("button", name="Vorschau ansehen").click()
-    assert "Vorschau Ihres Profils" in me.locator("h1").inner_text()
+    expect(me.locator("h1")).to_have_text("Vorschau Ihres Profils")
+    me.wait_for_load_state()
     assert me.locator("main img").count() >= 1
     assert_no_axe_violations(me, "profile preview")
     me.get_by_role("button", name="Speichern und veröffentlichen").click()
@@ -126,10 +128,12 @@ def test_from_invitation_to_public_page(site, speaker, page, browser, files, dja
 
     # Slides: a fake PDF is refused, a real one accepted.
     me.get_by_role("link", name=re.compile("^Folien hochladen")).first.click()
+    me.wait_for_url(re.compile(r"/mein-auftritt/folien/[^/]+/$"))
     assert_no_axe_violations(me, "slides form")
     me.locator("#id_file").set_input_files(str(files["not_pdf"]))
     me.get_by_role("button", name="Hochladen").click()
-    assert "keine lesbare PDF-Datei" in me.locator("main").inner_text()
+    expect(me.locator("#error-summary")).to_contain_text("keine lesbare PDF-Datei")
+    me.wait_for_load_state()
     assert_no_axe_violations(me, "slides form with errors")
     me.locator("#id_file").set_input_files(str(files["slides"]))
     me.get_by_role("button", name="Hochladen").click()
@@ -140,6 +144,7 @@ def test_from_invitation_to_public_page(site, speaker, page, browser, files, dja
     page.locator("input[name=_selected_action]").first.check()
     page.locator("select[name=action]").select_option("release")
     page.get_by_role("button", name=re.compile("Ausführen|Go")).click()
+    expect(page.locator(".messagelist")).to_contain_text("Freigegeben.")
     assert Slides.objects.released().count() == 1
 
     me.goto(site.url(speaker.get_absolute_url()))
@@ -162,6 +167,8 @@ def test_from_invitation_to_public_page(site, speaker, page, browser, files, dja
         assert_no_axe_violations(me, f"{path} (en)")
     me.goto(site.url("/en/my-sessions/profile/"))
     me.get_by_role("button", name="Preview").click()
+    expect(me.locator("h1")).to_have_text("Preview of your profile")
+    me.wait_for_load_state()
     assert_no_axe_violations(me, "profile preview (en)")
     context.close()
 
@@ -172,7 +179,11 @@ def test_invitation_problem_pages_are_accessible(site, page, prefix):
     assert page.locator("h1").count() == 1
     assert_no_axe_violations(page, f"invalid invitation ({prefix or 'de'})")
     page.locator("main form button[type=submit]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    page.wait_for_load_state()
     assert_no_axe_violations(page, f"new link form with errors ({prefix or 'de'})")
     page.locator("#id_email").fill("niemand@example.org")
     page.locator("main form button[type=submit]").click()
+    expect(page.locator("#id_email")).to_have_count(0)
+    page.wait_for_load_state()
     assert_no_axe_violations(page, f"new link sent ({prefix or 'de'})")

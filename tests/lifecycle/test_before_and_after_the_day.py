@@ -1,7 +1,8 @@
 """Before and after the day, scripted: register, confirm, the reminder, the one-click
 cancel that gives the seat to the waiting list (a last call), check-in at the door, the
-certificate. Every email is read from a real SMTP server on loopback, once each, in the
-reader's language, without Markdown syntax."""
+certificate, the invitation to give anonymous feedback and the answer. Every email is
+read from a real SMTP server on loopback, once each, in the reader's language, without
+Markdown syntax."""
 
 import datetime
 import io
@@ -13,6 +14,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from pypdf import PdfReader
 
+from feedback import services as feedback
+from feedback.models import FeedbackAnswer, FeedbackInvitation
 from registration import certificates, checkin, reminders, services
 from registration.models import Registration
 from tests.emails.checks import markdown_syntax_in, markup_errors
@@ -115,3 +118,21 @@ def test_before_and_after_the_day(client, event, smtp_server):
     )
     assert "Teilnahmebescheinigung" in text and "Jürgen Çelik-Østergaard" in text
     assert "Zeitstunden" in text
+
+    # Feedback: the organisers ask the guests who attended; one email, one answer.
+    assert feedback.invite(event=event) == 1
+    assert feedback.invite(event=event) == 0
+    invitation = mailbox.one("wartend@example.org")
+    assert subject(invitation) == "Wie war es? Ihre Rückmeldung in zwei Minuten"
+    readable(invitation)
+    assert mailbox.new() == []
+    form = link(invitation, "/rueckmeldung/")
+    page = client.get(form)
+    assert page.status_code == 200 and "Ihre Rückmeldung" in page.content.decode()
+    answer = {"overall": "5", "content": "4", "organisation": "5", "venue": "3"}
+    assert client.post(form, {**answer, "comment": "Sehr hilfreich."}).status_code == 200
+    assert client.post(form, answer).status_code == 409
+    stored = FeedbackAnswer.objects.get()
+    assert (stored.overall, stored.venue, stored.comment) == (5, 3, "Sehr hilfreich.")
+    assert FeedbackInvitation.objects.get().used
+    assert mailbox.new() == []

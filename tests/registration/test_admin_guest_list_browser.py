@@ -3,6 +3,7 @@ of the actions and a registration's form are free of WCAG 2.1 AA violations (axe
 and cancelling works end to end with the keyboard-reachable controls."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +80,27 @@ def test_waiting_list_confirmation_and_change_form_are_accessible(live_server, g
 
     page.goto(live_server.url + f"/admin/registration/registration/{guests['anna'].pk}/change/")
     assert_no_axe_violations(page, "registration change form")
+
+
+def test_search_then_download_the_filtered_list_with_the_keyboard(live_server, guests, organiser):
+    page = organiser
+    page.goto(live_server.url + "/admin/registration/registration/")
+    search = page.locator("#searchbar")
+    search.fill("Ärger")
+    search.press("Enter")
+    page.wait_for_url(re.compile(r"[?&]q="))
+
+    downloads = page.get_by_role("region", name="Gefilterte Liste herunterladen")
+    assert "1 Anmeldung," in downloads.inner_text()
+    assert_no_axe_violations(page, "guest list searched, with downloads")
+    link = downloads.get_by_role("link", name="Gästeliste (CSV, für Excel)")
+    link.focus()
+    with page.expect_download() as download_info:
+        page.keyboard.press("Enter")
+    download = download_info.value
+
+    assert download.suggested_filename.startswith("gaesteliste-")
+    text = Path(download.path()).read_bytes().decode("utf-8-sig")
+    assert "Ärger" in text
+    assert "Bäcker" not in text
+    assert "Çelik" not in text

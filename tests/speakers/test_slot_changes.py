@@ -3,7 +3,6 @@ in one email per save, with old and new values, in the speaker's language."""
 
 import datetime
 
-import pytest
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -53,11 +52,6 @@ def admin_form(session, **changes):
     return data
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Passes alone and with its file; fails in the full run (order-dependent date text). "
-    "Known defect, named in the closing note of 2026-12-01: to be fixed first.",
-)
 def test_one_email_per_speaker_for_time_and_place_changed_together(
     admin_client, speaker_with_session, django_capture_on_commit_callbacks
 ):
