@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "invitation_accepted": _("Einladung angenommen, Passwort festgelegt"),
     "participation_confirmed": _("Mitwirkung zugesagt"),
     "participation_withdrawn": _("Mitwirkung abgesagt"),
+    "profile_changed": _("Profil geändert"),
     "slides_uploaded": _("Folien hochgeladen"),
     "slides_released": _("Folien freigegeben"),
     "slides_release_withdrawn": _("Freigabe der Folien zurückgenommen"),

@@ -1,15 +1,18 @@
-"""Time and peak memory of the guest-list exports (CSV, XLSX, entry list PDF) at N rows.
+"""Time and peak memory of every guest-list export (CSV, XLSX, entry list PDF, badges on A4
+sheets and single A6) at N rows, and at smaller sizes of the same list for comparison.
 
-    .venv/bin/python bench/exports.py --rows 100000
-    .venv/bin/python bench/exports.py --rows 10000 --formats csv,xlsx,entry-list,badges-a4
+    .venv/bin/python bench/exports.py --rows 100000 --sizes 10000,100000
+    .venv/bin/python bench/exports.py --rows 2000 --formats csv,entry-list
 
 Without DATABASE_URL it fills a fresh SQLite file in a temporary folder. With DATABASE_URL
 it migrates that database and REPLACES ITS REGISTRATIONS: never point it at real data.
 Each export runs in a child process of its own (so one export's memory does not count for
 the next) through the same function the admin uses (registration.exports.write_file), and
-the child prints seconds, the peak of Python allocations (tracemalloc) and the growth of
-the process's resident memory over its state before the export. Comparing two row counts
-shows whether memory grows with the list: bounded exports stay flat.
+the child prints seconds (wall clock), CPU seconds of the process (the figure that a busy
+machine does not distort), the peak of Python allocations (tracemalloc) and the growth of
+the process's resident memory over its state before the export. A size below --rows
+exports the first that many registrations of the same list. Comparing two sizes shows
+whether memory grows with the list: bounded exports stay flat.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+FORMATS = ["csv", "xlsx", "entry-list", "badges-a4", "badges-a6"]
 sys.path.insert(0, str(BASE_DIR))
 
 FIRST = ["Jürgen", "Anna", "Zoë", "Ömer", "François", "Maximiliane-Friederike", "Åsa", "Lukas"]
@@ -47,7 +51,7 @@ def django_setup() -> None:
     django.setup()
 
 
-def fill(rows: int) -> None:
+def fill(rows: int, *, keep: bool = False) -> None:
     import hashlib
 
     from django.core.management import call_command
@@ -58,6 +62,8 @@ def fill(rows: int) -> None:
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
+    if keep and Registration.objects.filter(privacy_consent_version="bench").count() == rows:
+        return
     event, _created = load_event()
     event.capacity = rows
     event.save(update_fields=["capacity"])
@@ -105,21 +111,24 @@ def rss_kib() -> int:
     return 0
 
 
-def measure(kind: str) -> None:
-    """In the child: one export, then one line of JSON with the figures."""
+def measure(kind: str, size: int) -> None:
+    """In the child: one export of the first `size` registrations, then one line of JSON
+    with the figures."""
     import tracemalloc
 
     django_setup()
     from registration import exports
     from registration.models import Registration
 
-    queryset = Registration.objects.order_by("last_name", "first_name", "pk")
-    queryset.count()  # connect before measuring
+    last_pk = Registration.objects.order_by("pk").values_list("pk", flat=True)[size - 1]
+    queryset = Registration.objects.filter(pk__lte=last_pk).order_by("last_name", "first_name")
+    assert queryset.count() == size  # (also connects before measuring)
     before = rss_kib()
     tracemalloc.start()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     out = exports.write_file(queryset, kind)
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     size = os.fstat(out.fileno()).st_size
@@ -128,7 +137,9 @@ def measure(kind: str) -> None:
         json.dumps(
             {
                 "kind": kind,
+                "rows": size,
                 "seconds": round(seconds, 2),
+                "cpu_seconds": round(cpu_seconds, 2),
                 "python_peak_mib": round(peak / 2**20, 1),
                 "rss_growth_mib": round((rss_max_kib() - before) / 1024, 1),
                 "file_mib": round(size / 2**20, 1),
@@ -144,12 +155,23 @@ def rss_max_kib() -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--formats", default="csv,xlsx,entry-list")
+    parser.add_argument(
+        "--sizes", help="comma-separated row counts to export (default: --rows); each <= --rows"
+    )
+    parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument(
+        "--keep-data",
+        action="store_true",
+        help="with DATABASE_URL: reuse a database this bench filled with --rows before",
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    sizes = [int(size) for size in (args.sizes or str(args.rows)).split(",")]
     if args.measure:
-        measure(args.measure)
+        measure(args.measure, sizes[0])
         return
+    if max(sizes) > args.rows:
+        parser.error("every size must be at most --rows")
 
     with tempfile.TemporaryDirectory(prefix="bench-exports-") as folder:
         env = dict(os.environ)
@@ -160,28 +182,35 @@ def main() -> None:
         os.environ.update(env)
         django_setup()
         started = time.perf_counter()
-        fill(args.rows)
+        fill(args.rows, keep=args.keep_data)
         print(
             f"{args.rows} registrations in {time.perf_counter() - started:.1f} s "
             f"({env['DATABASE_URL'].split(':')[0]})"
         )
         print(
-            f"{'format':<12}{'seconds':>9}{'Python peak MiB':>17}{'RSS growth MiB':>16}"
-            f"{'file MiB':>10}"
+            f"{'format':<12}{'rows':>8}{'seconds':>9}{'CPU s':>8}{'CPU ms/row':>11}"
+            f"{'Python peak MiB':>17}"
+            f"{'RSS growth MiB':>16}{'file MiB':>10}",
+            flush=True,
         )
         for kind in args.formats.split(","):
-            child = subprocess.run(
-                [sys.executable, __file__, "--measure", kind],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            figures = json.loads(child.stdout.strip().splitlines()[-1])
-            print(
-                f"{kind:<12}{figures['seconds']:>9}{figures['python_peak_mib']:>17}"
-                f"{figures['rss_growth_mib']:>16}{figures['file_mib']:>10}"
-            )
+            for size in sizes:
+                child = subprocess.run(
+                    [sys.executable, __file__, "--measure", kind, "--sizes", str(size)],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                figures = json.loads(child.stdout.strip().splitlines()[-1])
+                per_row = figures["cpu_seconds"] * 1000 / size
+                print(
+                    f"{kind:<12}{size:>8}{figures['seconds']:>9}{figures['cpu_seconds']:>8}"
+                    f"{per_row:>11.2f}"
+                    f"{figures['python_peak_mib']:>17}{figures['rss_growth_mib']:>16}"
+                    f"{figures['file_mib']:>10}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -116,13 +116,16 @@ def queue_email(
     language: str,
     attachments: Sequence[Attachment] = (),
     about=None,
+    site: dict | None = None,
 ) -> OutgoingEmail:
     """Render a message and store it in the current transaction.
 
     Call it inside the transaction that makes the change the message is about: if that
-    transaction rolls back, nothing is sent; if it commits, the worker delivers."""
+    transaction rolls back, nothing is sent; if it commits, the worker delivers.
+    `site`: the site context (as site_context() returns it) when the caller has its
+    parts at hand already, which saves reading them again on a busy path."""
     recipient = clean_recipient(to)
-    site = site_context()
+    site = site_context() if site is None else site
     subject, text, html = render_email(
         template=template, context=context, language=language, site=site
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import json
 import uuid
 from urllib.parse import urlencode
@@ -18,6 +19,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -31,6 +33,15 @@ from registration.views import _current_event
 # Door staff log in where organisers do; the admin shows them nothing but this page's link.
 LOGIN_URL = reverse_lazy("admin:login")
 MAX_SYNC_BATCH = 500
+# What the door page loads (templates/registration/checkin/base.html and door.html): the
+# service worker keeps these for a reload while offline.
+DOOR_ASSETS = [
+    "css/site.css",
+    "css/checkin.css",
+    "img/favicon.svg",
+    "vendor/jsqr/jsQR.js",
+    "js/checkin.js",
+]
 
 
 def door_staff_only(view):
@@ -175,6 +186,30 @@ def sync(request):
         else:
             results.append({"client_id": str(client_id), **result.as_dict()})
     return JsonResponse({"results": results, "counts": checkin.door_counts(event)})
+
+
+@require_GET
+def service_worker(request):
+    """The door's service worker, served from the door's own folder so that its scope is
+    the door (a script under /static/ could not control /checkin/). Public: it holds only
+    the door's URL and its static files' URLs."""
+    door_url = reverse("registration:checkin")
+    assets = [static(path) for path in DOOR_ASSETS]
+    version = hashlib.sha256(json.dumps([door_url, *assets]).encode()).hexdigest()[:12]
+    response = render(
+        request,
+        "registration/checkin/service_worker.js",
+        {
+            "door_url": json.dumps(door_url),
+            "assets": json.dumps(assets),
+            "version": json.dumps(version),
+        },
+        content_type="text/javascript; charset=utf-8",
+    )
+    # The browser checks for a new worker on every visit; never serve it stale.
+    response["Cache-Control"] = "no-cache"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @require_POST

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext
 
 from outbox import Attachment, queue_email
 from programme import ical
+from programme.emails import outbox_site_context
 from registration.codes import entry_qr_png
 from registration.models import InvitationCode, Registration, hash_token
 
@@ -51,6 +52,7 @@ def _queue(registration: Registration, name: str, context: dict, *, to=None, att
         language=registration.language,
         attachments=attachments,
         about=registration,
+        site=outbox_site_context(event=registration.event),
     )
 
 

@@ -350,6 +350,8 @@ def _promote_locked(event: Event, now: datetime.datetime) -> list[Registration]:
     organiser decides."""
     promoted = []
     uses = pools.pool_uses(event, now)
+    if not any(use.free > 0 and use.waiting for use in uses.values()):
+        return promoted  # the common case: nobody waits, or no seat is free
     contingents = {use.contingent.pk: use.contingent for use in uses.values() if use.contingent}
     contingents.update(
         {c.pk: c for c in Contingent.objects.filter(event=event, released_at__isnull=False)}
@@ -554,7 +556,7 @@ def _submit_to_public_pool(
     now = timezone.now()
     if not RegistrationSettings.for_event(event).is_open(now):
         raise RegistrationClosed()
-    existing = Registration.objects.filter(event=event).active().for_email(email).first()
+    existing = _active_registration(event, email)
     if existing is not None:
         return _already_registered(existing)
 
@@ -581,7 +583,7 @@ def _submit_to_public_pool(
             )
         except IntegrityError:
             # The insert is the transaction's first statement, so nothing else was lost.
-            existing = Registration.objects.filter(event=event).active().for_email(email).first()
+            existing = _active_registration(event, email)
             if existing is not None:
                 # The same address was registered a moment ago (one_active_registration_per_email).
                 return _already_registered(existing)
@@ -634,6 +636,24 @@ def _insert_and_take_public_seat(
     return SubmissionOutcome(SubmissionKind(registration.status), registration)
 
 
+def _active_registration(event: Event, email: str) -> Registration | None:
+    """The event's active registration of the address, if any. Nearly every sign-up has
+    none, so the check reads the id alone: loading no row's forty columns roughly halves
+    the CPU that query costs."""
+    pk = (
+        Registration.objects.filter(event=event)
+        .active()
+        .for_email(email)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        return None
+    registration = Registration.objects.get(pk=pk)
+    registration.event = event
+    return registration
+
+
 def _already_registered(existing: Registration) -> SubmissionOutcome:
     with transaction.atomic():
         _send_link_again(existing)
@@ -668,6 +688,7 @@ def confirm_email(*, token: str) -> Registration:
         now = timezone.now()
         _settle_locked(event, now)
         registration = Registration.objects.get(pk=registration.pk)
+        registration.event = event  # locked and read already: the emails need it
 
         if registration.status in (Status.HELD, Status.UNCONFIRMED):
             before = _snapshot(registration)

@@ -45,4 +45,5 @@ urlpatterns = [
     path("checkin/neu/", checkin_views.walk_in, name="checkin_walk_in"),
     path("checkin/neu/<int:pk>/", checkin_views.walk_in_done, name="checkin_walk_in_done"),
     path("checkin/abmelden/", checkin_views.door_logout, name="checkin_logout"),
+    path("checkin/sw.js", checkin_views.service_worker, name="checkin_service_worker"),
 ]

@@ -142,16 +142,21 @@ def thanks(request):
 @private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token: str):
-    registration = Registration.objects.by_token(TokenPurpose.CONFIRM, token).first()
-    if registration is None:
-        return problem(request, services.InvalidLink())
     if request.method != "POST":
+        registration = Registration.objects.by_token(TokenPurpose.CONFIRM, token).first()
+        if registration is None:
+            return problem(request, services.InvalidLink())
         return render(request, "registration/confirm.html", {"registration": registration})
     try:
         registration = services.confirm_email(token=token)
     except services.RegistrationError as error:
         return problem(request, error)
-    return render(request, "registration/confirmed.html", {"registration": registration})
+    # The event the service locked: the page's header needs it, no second read.
+    return render(
+        request,
+        "registration/confirmed.html",
+        {"registration": registration, "event": registration.event},
+    )
 
 
 # --- self-service --------------------------------------------------------------------------

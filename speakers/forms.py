@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programme.forms import SpeakerPhotoFormMixin
 from programme.models import Speaker
-from speakers.services import SpeakerError, check_pdf
+from speakers.services import PROFILE_FIELDS, SpeakerError, check_pdf
 
 BIO_MAX_LENGTH = 2000
 
@@ -68,14 +68,7 @@ class ProfileForm(SpeakerPhotoFormMixin):
 
     class Meta:
         model = Speaker
-        fields = [
-            "position_de",
-            "position_en",
-            "organisation_de",
-            "organisation_en",
-            "bio_de",
-            "bio_en",
-        ]
+        fields = list(PROFILE_FIELDS)
         labels = {
             "position_de": _("Funktion (deutsch)"),
             "position_en": _("Funktion (englisch)"),

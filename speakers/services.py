@@ -17,12 +17,23 @@ from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from audit import Actor, record
+from audit import Actor, changes_between, record
 from programme.models import Session, SessionSpeaker, Speaker
+from programme.photos import remove_speaker_photo, use_stored_photo
 from speakers import emails
 from speakers.models import INVITATION_DAYS, Slides, SpeakerAccess, hash_token
 
 MAX_SLIDES_BYTES = 20 * 1024 * 1024
+
+# What speakers maintain themselves; name, title and slug stay with the organisers.
+PROFILE_FIELDS = (
+    "position_de",
+    "position_en",
+    "organisation_de",
+    "organisation_en",
+    "bio_de",
+    "bio_en",
+)
 
 
 class SpeakerError(Exception):
@@ -238,6 +249,46 @@ def remember_language(*, speaker: Speaker, language: str) -> None:
     SpeakerAccess.objects.filter(speaker=speaker).exclude(language=language).update(
         language=language
     )
+
+
+# --- profile -------------------------------------------------------------------------------
+
+
+def save_profile(
+    *,
+    speaker: Speaker,
+    values: dict[str, str | None],
+    photo_key: str = "",
+    remove_photo: bool = False,
+) -> Speaker:
+    """Put the speaker's previewed profile in place: the texts, and the photo stored for
+    the preview (or no photo). One audit entry lists each changed field, old and new."""
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable by speakers: {sorted(unknown)}")
+    with transaction.atomic():
+        current = Speaker.objects.select_for_update().get(pk=speaker.pk)
+        # An empty field is stored as NULL or "" depending on how it was last written;
+        # both mean "not given", and turning one into the other is no change.
+        edited = {
+            field: value
+            for field, value in values.items()
+            if (value or "") != (getattr(current, field) or "")
+        }
+        watched = (*edited, "photo_key")
+        before = {field: getattr(current, field) for field in watched}
+        for field, value in edited.items():
+            setattr(current, field, value)
+        if edited:
+            current.save(update_fields=list(edited))
+        if photo_key:
+            use_stored_photo(speaker=current, key=photo_key)
+        elif remove_photo:
+            remove_speaker_photo(speaker=current)
+        changes = changes_between(before, current, watched)
+        if changes:
+            record(current, actor=PORTAL, action="profile_changed", changes=changes)
+    return current
 
 
 # --- slides --------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -20,8 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from programme import exports
 from programme.models import Event, Session
-from programme.photos import delete_variants, store_variants, use_stored_photo
-from programme.photos import remove_speaker_photo as remove_photo
+from programme.photos import delete_variants, store_variants
 from speakers import services
 from speakers.forms import NewLinkForm, ParticipationForm, ProfileForm, SetPasswordForm, SlidesForm
 from speakers.models import Slides, SpeakerNote
@@ -162,12 +160,12 @@ def _save_profile(request, speaker):
     form = ProfileForm(pending["data"], instance=speaker)
     if not form.is_valid():  # the rules may have changed meanwhile: show why
         return render(request, "speakers/profile.html", {"speaker": speaker, "form": form})
-    with transaction.atomic():
-        form.save()
-        if pending.get("photo_key"):
-            use_stored_photo(speaker=speaker, key=pending["photo_key"])
-        elif pending.get("remove_photo"):
-            remove_photo(speaker=speaker)
+    services.save_profile(
+        speaker=speaker,
+        values={field: form.cleaned_data[field] for field in services.PROFILE_FIELDS},
+        photo_key=pending.get("photo_key") or "",
+        remove_photo=bool(pending.get("remove_photo")),
+    )
     request.session.pop(PREVIEW_KEY, None)
     messages.success(request, _("Ihr Profil ist gespeichert und öffentlich sichtbar."))
     return redirect("speakers:portal")

@@ -7,7 +7,9 @@
  *   each id once, so a check-in sent twice (answer lost) is still one check-in;
  * - when the network is back the queue is sent; conflicts (another device checked in the
  *   same guest) are shown as the server reports them;
- * - logging out wipes the copy and the queue.
+ * - a service worker (templates/registration/checkin/service_worker.js) keeps the page
+ *   itself, so a reload works offline too;
+ * - logging out wipes the copy, the queue, the cached page and the worker.
  */
 (function () {
   "use strict";
@@ -420,10 +422,46 @@
     var id = event.target.dataset && event.target.dataset.guest;
     if (id && snapshot && checkIn(parseInt(id, 10))) event.preventDefault();
   });
+  // --- the page itself offline: a service worker keeps it for a reload --------------
+
+  function setUpServiceWorker() {
+    if (!("serviceWorker" in navigator) || !root.dataset.serviceWorkerUrl) return;
+    navigator.serviceWorker
+      .register(root.dataset.serviceWorkerUrl, { scope: root.dataset.doorUrl })
+      .catch(function () {});  // without it the page still works, only not after a reload
+  }
+
+  function wipeServiceWorker() {
+    var jobs = [];
+    if (window.caches) {
+      jobs.push(caches.keys().then(function (keys) {
+        return Promise.all(keys.filter(function (key) { return key.indexOf("door-") === 0; })
+          .map(function (key) { return caches.delete(key); }));
+      }));
+    }
+    if ("serviceWorker" in navigator) {
+      jobs.push(navigator.serviceWorker.getRegistrations().then(function (registrations) {
+        return Promise.all(registrations.map(function (registration) { return registration.unregister(); }));
+      }));
+    }
+    return Promise.all(jobs);
+  }
+
   if (els.logout) {
-    els.logout.addEventListener("submit", function () {
+    els.logout.addEventListener("submit", function (event) {
       localStorage.removeItem(KEYS.snapshot);
       localStorage.removeItem(KEYS.queue);
+      // The cached page and the worker go too, before the form is sent (Clear-Site-Data
+      // on the answer covers a browser where this fails).
+      event.preventDefault();
+      var sent = false;
+      function submit() {
+        if (sent) return;
+        sent = true;
+        els.logout.submit();
+      }
+      setTimeout(submit, 2000);
+      wipeServiceWorker().then(submit, submit);
     });
   }
   window.addEventListener("online", function () {
@@ -440,5 +478,6 @@
   applyQueue();
   renderStatus();
   setUpCamera();
+  setUpServiceWorker();
   send().then(refresh);
 })();

@@ -10,6 +10,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission, User
+from django.core.signals import request_started
 from django.test import Client
 from playwright.sync_api import expect
 
@@ -159,6 +160,71 @@ def test_offline_check_ins_are_queued_and_arrive_once(site, browser, guests):
     context.close()
 
 
+def _wait_for_service_worker(page):
+    """Until the door's service worker controls the page and has cached it."""
+    # (Predicates written as functions: a bare expression would need eval, which the
+    # door's strict CSP refuses.)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    for _attempt in range(50):
+        cached = page.evaluate(
+            "() => caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k)"
+            ".then(c => c.match(location.pathname))))).then(found => found.some(Boolean))"
+        )
+        if cached:
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError("the service worker never cached the door page")
+
+
+def test_reload_while_offline_keeps_the_door_usable_and_the_check_in_arrives_once(
+    site, browser, guests
+):
+    requests = []
+
+    def record(sender, environ, **kwargs):
+        requests.append(environ["PATH_INFO"])
+
+    request_started.connect(record)
+    try:
+        context, page = _device(browser, site, _door_user("anna"))
+        _wait_for_service_worker(page)
+
+        context.set_offline(True)
+        requests.clear()
+        response = page.reload()
+
+        assert response.from_service_worker
+        assert requests == [], "the reload reached the server although the device is offline"
+        expect(page.locator("#door-online")).to_contain_text("Offline")
+        expect(page.locator("#door-age")).to_contain_text("Gästeliste von")
+        # Styles and scripts came from the cache as well.
+        assert page.evaluate("typeof window.jsQR") == "function"
+        assert page.evaluate("[...document.styleSheets].every(sheet => sheet.cssRules.length > 0)")
+        expect(page.locator("#door-counter")).to_contain_text("0 von 2 eingelassen")
+        _check_in(page, "Müßig", "Erika Müßig")
+        expect(page.locator("#door-result")).to_contain_text("offline gespeichert")
+        expect(page.locator("#door-queued")).to_have_text("Warten auf Senden: 1")
+        assert_no_axe_violations(page, "door, reloaded offline")
+        assert not Registration.objects.filter(checked_in_at__isnull=False).exists()
+
+        context.set_offline(False)
+        expect(page.locator("#door-queued")).to_have_text("Warten auf Senden: 0")
+        expect(page.locator("#door-online")).to_have_text("Online")
+        erika = Registration.objects.get(pk=guests["erika"].pk)
+        assert erika.checked_in_at is not None
+        assert CheckIn.objects.filter(outcome=CheckIn.Outcome.CHECKED_IN).count() == 1
+
+        # Online again, the reload comes from the server, and the queue stays sent once.
+        requests.clear()
+        page.reload()
+        expect(page.locator("#door-queued")).to_have_text("Warten auf Senden: 0")
+        assert "/checkin/" in requests
+        assert CheckIn.objects.count() == 1
+        context.close()
+    finally:
+        request_started.disconnect(record)
+
+
 def test_two_offline_devices_one_guest_arrives_once_with_the_earliest_time(site, browser, guests):
     anna, ben = _door_user("anna"), _door_user("ben")
     context_a, page_a = _device(browser, site, anna)
@@ -197,11 +263,16 @@ def test_two_offline_devices_one_guest_arrives_once_with_the_earliest_time(site,
 def test_logout_wipes_the_snapshot_and_the_queue(site, browser, guests):
     context, page = _device(browser, site, _door_user("anna"))
     assert page.evaluate("localStorage.getItem('door.snapshot')") is not None
+    _wait_for_service_worker(page)
+    assert page.evaluate("caches.keys()") != []
     page.get_by_role("button", name="Abmelden").click()
     # /admin/login/ sends the browser on to the account login; nothing of the door is left.
     expect(page).to_have_url(re.compile("/konto/login/"))
     keys = page.evaluate("Object.keys(localStorage)")
     assert not [key for key in keys if key.startswith("door.")], keys
+    # The cached page and the service worker are gone too.
+    assert page.evaluate("caches.keys()") == []
+    assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
     context.close()
 
 

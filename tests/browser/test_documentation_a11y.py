@@ -36,9 +36,7 @@ def published(site, settings):
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
-def test_documentation_and_pages_after_the_event_are_accessible(
-    site, page, published, language
-):
+def test_documentation_and_pages_after_the_event_are_accessible(site, page, published, language):
     prefix = LANGUAGES[language]
     documentation = "/en/documentation/" if language == "en" else "/dokumentation/"
     page.goto(site.url(documentation))

@@ -331,3 +331,49 @@ def test_participation_and_slides_are_recorded_in_the_audit_trail(
         .values_list("action", flat=True)
     )
     assert actions == ["participation_confirmed", "slides_uploaded"]
+
+
+def test_profile_edit_is_recorded_in_the_audit_trail_with_old_and_new_values(
+    speaker_client, speaker_with_session
+):
+    from audit.models import AuditEntry
+
+    speaker, _session = speaker_with_session
+    entries = AuditEntry.objects.filter(content_type__model="speaker", object_id=speaker.pk)
+    photo = SimpleUploadedFile("ich.jpg", jpeg_bytes(), content_type="image/jpeg")
+    speaker_client.post(reverse("speakers:profile"), {**profile_data(), "photo_upload": photo})
+    assert not entries.exists()  # the preview changes nothing
+
+    speaker_client.post(reverse("speakers:profile"), {"save": "1"})
+
+    [entry] = entries
+    saved = Speaker.objects.get(pk=speaker.pk)
+    assert (entry.action, entry.actor_kind, entry.via) == (
+        "profile_changed",
+        "attendee",
+        "speaker-portal",
+    )
+    assert entry.changes["position_de"] == {"old": "Referentin", "new": "Referatsleiterin"}
+    assert entry.changes["position_en"]["new"] == "Head of unit"
+    assert entry.changes["organisation_de"] == {"old": "Beispielstadt", "new": "Stadt Beispiel"}
+    assert entry.changes["bio_de"]["new"] == "Arbeitet seit 2010 an digitalen Diensten."
+    assert entry.changes["photo_key"] == {"old": "", "new": saved.photo_key}
+    assert "organisation_en" not in entry.changes and "bio_en" not in entry.changes
+
+
+def test_saving_an_unchanged_profile_records_nothing(speaker_client, speaker_with_session):
+    from audit.models import AuditEntry
+
+    speaker, _session = speaker_with_session
+    unchanged = profile_data(
+        position_de=speaker.position_de,
+        position_en="",
+        organisation_de=speaker.organisation_de,
+        bio_de=speaker.bio_de or "",
+    )
+    speaker_client.post(reverse("speakers:profile"), unchanged)
+
+    response = speaker_client.post(reverse("speakers:profile"), {"save": "1"})
+
+    assert response.status_code == 302
+    assert not AuditEntry.objects.filter(content_type__model="speaker", object_id=speaker.pk)
