@@ -418,12 +418,16 @@ def outage_under_load(env: harness.Environment, args, *, cause, end, what: str) 
     base = env.base_urls[0]
     problems = []
     try:
-        with ThreadPoolExecutor(args.concurrency) as pool, Prober(base) as prober:
+        with (
+            ThreadPoolExecutor(args.concurrency) as pool,
+            ThreadPoolExecutor(1) as submitting,
+            Prober(base) as prober,
+        ):
             forms = list(
                 pool.map(rush.load_form, [(base, n, "de") for n in range(args.registrants)])
             )
             window = args.outage_seconds + 8
-            submitter = ThreadPoolExecutor(1).submit(_paced_registrations, pool, forms, window)
+            submitter = submitting.submit(_paced_registrations, pool, forms, window)
             time.sleep(3)
             env._close_django_connections()
             cause()

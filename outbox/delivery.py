@@ -231,7 +231,9 @@ def _record_sent(email, *, token, started_at, worker) -> None:
 RECORD_RETRY_PAUSE_SECONDS = 1.0
 
 
-def _record_despite_outage(record, *, lease_until: datetime, clock_is_real: bool):
+def _record_despite_outage(
+    record, *, lease_until: datetime, clock_is_real: bool, should_stop: Callable[[], bool]
+):
     """Run `record()` (a write about a message this worker holds), retrying while the
     database is unreachable or refuses writes, for as long as the lease keeps the message
     ours. Without this, a message the server accepted just before the database went away
@@ -243,6 +245,7 @@ def _record_despite_outage(record, *, lease_until: datetime, clock_is_real: bool
             # InternalError: a database that refuses writes for now (read-only transaction).
             if (
                 not clock_is_real
+                or should_stop()
                 or connection.in_atomic_block
                 or timezone.now() + timedelta(seconds=settings.EMAIL_TIMEOUT) > lease_until
             ):
@@ -366,6 +369,7 @@ def deliver_batch(
                     ),
                     lease_until=lease_until,
                     clock_is_real=clock_is_real,
+                    should_stop=should_stop,
                 )
                 report.failed += status == OutgoingEmail.Status.FAILED
                 report.retrying += status == OutgoingEmail.Status.QUEUED
@@ -394,6 +398,7 @@ def deliver_batch(
                     ),
                     lease_until=lease_until,
                     clock_is_real=clock_is_real,
+                    should_stop=should_stop,
                 )
                 report.sent += 1
     except BaseException:

@@ -59,3 +59,14 @@ def test_database_away_longer_than_the_lease_leaves_the_message_to_the_lease(
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.SENDING
     assert len(smtp_server.handler.messages) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_asked_to_stop_does_not_wait_for_the_database(event, smtp_server, monkeypatch):
+    queue_test_email(to="anna@example.org")
+    failures = _database_away_for(monkeypatch, calls=1000)
+
+    with pytest.raises(OperationalError):
+        deliver_batch(should_stop=lambda: failures["left"] < 1000)
+
+    assert failures["left"] == 999
