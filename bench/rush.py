@@ -41,6 +41,9 @@ from bench import harness  # noqa: E402
 
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 CONFIRM_PATH = re.compile(r"(/(?:en/)?anmeldung/bestaetigen/[^/\s\"<>]+/)")
+# Seconds a registrant waits for an answer (--timeout); set before the client processes
+# fork, which inherit it.
+client_timeout = 60.0
 
 
 def registrant_email(number: int) -> str:
@@ -66,7 +69,7 @@ def forwarded_for(number: int) -> str:
 def load_form(args) -> dict:
     """Open the sign-up page as a browser does: its CSRF cookie and token."""
     base_url, number, language = args
-    client = harness.Client(base_url, forwarded_for=forwarded_for(number))
+    client = harness.Client(base_url, forwarded_for=forwarded_for(number), timeout=client_timeout)
     prefix = "/en" if language == "en" else ""
     try:
         page = client.request("GET", f"{prefix}/anmeldung/")
@@ -90,7 +93,9 @@ def load_form(args) -> dict:
 def register(form: dict) -> dict:
     """Post the form that load_form opened (on a new connection, as after typing)."""
     number = form["number"]
-    client = harness.Client(form["base_url"], forwarded_for=forwarded_for(number))
+    client = harness.Client(
+        form["base_url"], forwarded_for=forwarded_for(number), timeout=client_timeout
+    )
     client.cookies.update(form["cookies"])
     fields = {
         "csrfmiddlewaretoken": form["token"],
@@ -126,7 +131,11 @@ def register(form: dict) -> dict:
 
 def confirm(args) -> dict:
     base_url, number, path = args
-    client = harness.Client(base_url, forwarded_for=f"10.200.{number // 256 % 256}.{number % 256}")
+    client = harness.Client(
+        base_url,
+        forwarded_for=f"10.200.{number // 256 % 256}.{number % 256}",
+        timeout=client_timeout,
+    )
     try:
         response, started = _form_post(client, path, {})
         status, seconds = response.status, response.seconds
@@ -236,9 +245,12 @@ def rush(
     concurrency: int,
     processes: int,
     healthz_seconds: float,
+    timeout: float = 60.0,
 ) -> RushResult:
     """One rush against the running servers (after reset()): prints its figures and
     returns them with every failure found."""
+    global client_timeout  # noqa: PLW0603 - read by the forked client processes
+    client_timeout = timeout
     from django.db import connection
 
     from outbox.models import OutgoingEmail
@@ -371,6 +383,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--processes", type=int, default=2, help="client processes")
     parser.add_argument("--instances", type=int, default=1, help="gunicorn instances")
     parser.add_argument("--healthz-seconds", type=float, default=3.0, help="before and after")
+    parser.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds a registrant waits for an answer"
+    )
     parser.add_argument("--database-url", help="use (and empty) this database")
     parser.add_argument("--http-port", type=int, help="first gunicorn port (default: free)")
     parser.add_argument("--pg-port", type=int, help="port of the own cluster (default: free)")
@@ -403,6 +418,7 @@ def main() -> None:
             concurrency=args.concurrency,
             processes=args.processes,
             healthz_seconds=args.healthz_seconds,
+            timeout=args.timeout,
         )
 
     if result.failures:

@@ -87,6 +87,7 @@ def main() -> None:
                 concurrency=args.concurrency,
                 processes=args.processes,
                 healthz_seconds=args.healthz_seconds,
+                timeout=args.timeout,
             )
             if result.failures:
                 failed.append(f"{name}: " + "; ".join(result.failures))
