@@ -29,6 +29,7 @@ Benches (bench/pages.py, bench/rush.py and others) use it like this:
 
 Hooks for fault-injection benches: `env.stop_server(index)` / `env.start_server(index)`
 restart one instance, `env.database_url` and `env.pg_ctl(...)` reach the cluster,
+`env.start_cluster()` starts it again after a stop,
 `env.django()` sets Django up in the bench process against the bench database.
 """
 
@@ -141,6 +142,7 @@ class Environment:
         self.ports: list[int] = []
         self.tmp: Path | None = None
         self._cluster_started = False
+        self.pg_options = ""
         self._previous_handlers: dict[int, object] = {}
         self._django_ready = False
 
@@ -206,6 +208,10 @@ class Environment:
             **self._as_postgres(),
         )
 
+    def start_cluster(self) -> None:
+        """Start the own cluster (again, after `pg_ctl("stop", ...)` in a fault bench)."""
+        self.pg_ctl("-o", self.pg_options, "-l", str(self.tmp / "postgresql.log"), "-w", "start")
+
     def _start_cluster(self) -> None:
         port = self.pg_port or free_port()
         if not port_is_free(port):
@@ -243,7 +249,8 @@ class Environment:
                 "-c shared_buffers=128MB",
             ]
         )
-        self.pg_ctl("-o", options, "-l", str(self.tmp / "postgresql.log"), "-w", "start")
+        self.pg_options = options
+        self.start_cluster()
         self._cluster_started = True
         import psycopg
 

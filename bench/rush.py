@@ -113,9 +113,12 @@ def register(form: dict) -> dict:
         "website": "",
     }
     started = time.monotonic()
+    error_body = b""
     try:
         response = client.request("POST", form["path"], body=urlencode(fields).encode())
         status, seconds = response.status, response.seconds
+        if status >= 500:
+            error_body = response.body  # what the person read (fault benches check it)
     except OSError as error:
         status, seconds = f"connection error ({type(error).__name__})", 0.0
     finally:
@@ -123,6 +126,7 @@ def register(form: dict) -> dict:
     return {
         "number": number,
         "status": status,
+        "error_body": error_body,
         "seconds": seconds,
         "started": started,
         "ended": time.monotonic(),

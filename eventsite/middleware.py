@@ -14,7 +14,7 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template import loader
@@ -148,10 +148,41 @@ class UnreadableRequestBodyMiddleware:
         return self.get_response(request)
 
 
+# SQLSTATEs of a PostgreSQL that is there but cannot take the write for now: a read-only
+# transaction (a standby, default_transaction_read_only) and insufficient resources (53…:
+# disk full, out of memory, too many connections).
+TEMPORARY_SQLSTATES = ("25006", "53")
+
+
+def database_unavailable(exception: BaseException | None) -> bool:
+    """Whether an error means the database is away or refuses writes for a moment (a
+    restart, a failover, a full disk), not a bug: then the answer is the 503 page."""
+    if isinstance(exception, OperationalError | InterfaceError):
+        # SQLite's "database or disk is full" and "attempt to write a readonly database"
+        # are OperationalErrors too.
+        return True
+    if isinstance(exception, DatabaseError):
+        sqlstate = getattr(exception.__cause__, "sqlstate", None) or ""
+        return sqlstate.startswith(TEMPORARY_SQLSTATES)
+    return False
+
+
+def database_unavailable_response(request, exception: BaseException) -> HttpResponse:
+    logger.error("Database unavailable on %s: %s", request.path, exception)
+    # Rendered without context processors: they would query the database.
+    html = loader.get_template("503.html").render(
+        {"request": request, "not_saved": request.method == "POST"}
+    )
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
 class DatabaseUnavailableMiddleware:
-    """While the database is unreachable (a restart, a failover) a view's query fails with
-    OperationalError or InterfaceError: answer with the translated 503 page and
-    Retry-After instead of a 500. Django reconnects on the next request by itself."""
+    """While the database is unreachable or refuses writes (a restart, a failover, a full
+    disk) a view's query fails: answer with the translated 503 page and Retry-After instead
+    of a 500. Django reconnects on the next request by itself. Errors raised outside a view
+    (in another middleware) reach eventsite.views.server_error, which answers the same."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -160,11 +191,6 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not database_unavailable(exception):
             return None
-        logger.error("Database unavailable on %s: %s", request.path, exception)
-        # Rendered without context processors: they would query the database.
-        html = loader.get_template("503.html").render({"request": request})
-        response = HttpResponse(html, status=503)
-        response["Retry-After"] = "30"
-        return response
+        return database_unavailable_response(request, exception)

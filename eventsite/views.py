@@ -2,6 +2,7 @@
 together (neither app knows the other), the health check and the error pages."""
 
 import logging
+import sys
 
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponseServerError, JsonResponse
@@ -10,6 +11,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from eventsite.middleware import database_unavailable, database_unavailable_response
 from programme.models import Event
 from programme.pages import fill_in, page_values, sign_language_url
 from registration.services import seat_status
@@ -58,6 +60,11 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    # Django calls this while handling the exception: an outage raised outside a view
+    # (the page cache renders views itself, sessions save late) gets the 503 page too.
+    exception = sys.exc_info()[1]
+    if database_unavailable(exception):
+        return database_unavailable_response(request, exception)
     # Rendered without context processors: the database may be what failed.
     try:
         html = loader.get_template("500.html").render({"request": request})

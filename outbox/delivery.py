@@ -17,6 +17,7 @@ import logging
 import os
 import smtplib
 import socket
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -26,7 +27,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection, transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    InternalError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.db.models import F
 from django.utils import timezone
 
@@ -218,6 +226,36 @@ def _record_sent(email, *, token, started_at, worker) -> None:
         )
 
 
+# How often a worker tries again to record a message the server accepted while the
+# database is away (a restart, a failover).
+RECORD_RETRY_PAUSE_SECONDS = 1.0
+
+
+def _record_despite_outage(
+    record, *, lease_until: datetime, clock_is_real: bool, should_stop: Callable[[], bool]
+):
+    """Run `record()` (a write about a message this worker holds), retrying while the
+    database is unreachable or refuses writes, for as long as the lease keeps the message
+    ours. Without this, a message the server accepted just before the database went away
+    would stay "sending" and go out a second time when its lease ran out."""
+    while True:
+        try:
+            return record()
+        except (OperationalError, InterfaceError, InternalError):
+            # InternalError: a database that refuses writes for now (read-only transaction).
+            if (
+                not clock_is_real
+                or should_stop()
+                or connection.in_atomic_block
+                or timezone.now() + timedelta(seconds=settings.EMAIL_TIMEOUT) > lease_until
+            ):
+                raise
+            logger.warning("Database unavailable while recording a delivery; trying again")
+            with contextlib.suppress(DatabaseError):
+                connection.close()
+            time.sleep(RECORD_RETRY_PAUSE_SECONDS)
+
+
 def _record_failure(email, failure: Failure, *, token, started_at, now, worker) -> str:
     """Store a failed attempt; returns the new status."""
     attempts = email.attempts + 1
@@ -325,8 +363,13 @@ def deliver_batch(
                 failure = classify(error)
                 if not isinstance(error, smtplib.SMTPException | OSError | ValueError):
                     logger.exception("Unexpected error while sending %s", email.message_id)
-                status = _record_failure(
-                    email, failure, token=token, started_at=started_at, now=now, worker=worker
+                status = _record_despite_outage(
+                    lambda email=email, failure=failure, started_at=started_at: _record_failure(
+                        email, failure, token=token, started_at=started_at, now=now, worker=worker
+                    ),
+                    lease_until=lease_until,
+                    clock_is_real=clock_is_real,
+                    should_stop=should_stop,
                 )
                 report.failed += status == OutgoingEmail.Status.FAILED
                 report.retrying += status == OutgoingEmail.Status.QUEUED
@@ -349,7 +392,14 @@ def deliver_batch(
                         remaining = []
                     is_open = False
             else:
-                _record_sent(email, token=token, started_at=started_at, worker=worker)
+                _record_despite_outage(
+                    lambda email=email, started_at=started_at: _record_sent(
+                        email, token=token, started_at=started_at, worker=worker
+                    ),
+                    lease_until=lease_until,
+                    clock_is_real=clock_is_real,
+                    should_stop=should_stop,
+                )
                 report.sent += 1
     except BaseException:
         # The database went away mid-batch, or similar: give back what was not tried yet

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from audit import Actor
+from audit.admin import trail_html
 from programme.admin import SessionAdmin, SpeakerAdmin
 from programme.forms import SpeakerAdminForm
 from programme.models import Session, Speaker
@@ -65,6 +66,7 @@ class SpeakerWithAccessAdmin(SpeakerAdmin):
         "invitation_state",
         "participation_state",
         "slides_list",
+        "audit_trail",
     ]
     fieldsets = [
         *SpeakerAdmin.fieldsets,
@@ -80,6 +82,7 @@ class SpeakerWithAccessAdmin(SpeakerAdmin):
                 ]
             },
         ),
+        (_("Änderungsverlauf"), {"fields": ["audit_trail"]}),
     ]
 
     def save_model(self, request, obj, form, change):
@@ -118,6 +121,10 @@ class SpeakerWithAccessAdmin(SpeakerAdmin):
         if access.withdrawal_reason:
             text = f"{text}: {access.withdrawal_reason}"
         return text
+
+    @admin.display(description=_("Einträge"))
+    def audit_trail(self, speaker: Speaker) -> str:
+        return trail_html(speaker)
 
     @admin.display(description=_("Folien"))
     def slides_list(self, speaker: Speaker) -> str:

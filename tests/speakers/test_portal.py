@@ -377,3 +377,18 @@ def test_saving_an_unchanged_profile_records_nothing(speaker_client, speaker_wit
 
     assert response.status_code == 302
     assert not AuditEntry.objects.filter(content_type__model="speaker", object_id=speaker.pk)
+
+
+def test_organisers_see_the_profile_edit_on_the_speaker_page(
+    speaker_client, speaker_with_session, admin_client
+):
+    speaker, _session = speaker_with_session
+    speaker_client.post(reverse("speakers:profile"), profile_data())
+    speaker_client.post(reverse("speakers:profile"), {"save": "1"})
+
+    page = admin_client.get(reverse("admin:programme_speaker_change", args=[speaker.pk]))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Profil geändert" in html
+    assert "Referentin → Referatsleiterin" in html
