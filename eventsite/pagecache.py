@@ -60,7 +60,7 @@ PUBLIC_PAGES = {
 # Models whose saves and deletes change what a public page shows, besides every model of
 # these apps. Registrations themselves are not here: their effect on a page is the seat
 # figure, which the seat key covers (a rush must not invalidate every page per sign-up).
-WATCHED_APPS = {"programme"}
+WATCHED_APPS = {"programme", "documentation"}
 WATCHED_MODELS = {"registration.registrationsettings", "admin.logentry", "speakers.slides"}
 
 VERSION_KEY = "pagecache:version"

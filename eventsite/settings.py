@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "eventsite",
     "speakers",
     "feedback",
+    "documentation",
 ]
 
 MIDDLEWARE = [
@@ -337,6 +338,12 @@ REGISTRATION_HOLD_SHRINK = _hold_shrink(
 # Confirmed guests get a reminder (entry code, ID rule, travel, cancel link) this many days
 # before the event; people who move up from the waiting list after that get a last call.
 REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "3"))
+# Once the event has ended, the public pages say it has taken place and link to the
+# documentation, and registration closes. Off: the site stays as before the day (to try
+# registration with the seeded event of 2016).
+AFTER_THE_EVENT = env_bool("AFTER_THE_EVENT", True)
+# Uploaded documentation (PDF) may be at most this large.
+DOCUMENTATION_MAX_UPLOAD_MB = int(os.environ.get("DOCUMENTATION_MAX_UPLOAD_MB", "50"))
 if REMINDER_DAYS_BEFORE < 0:
     raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be 0 or more days.")
 RETENTION_DAYS_AFTER_EVENT = int(os.environ.get("RETENTION_DAYS_AFTER_EVENT", "90"))

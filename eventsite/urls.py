@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("speakers.urls")),
     path("", include("feedback.urls")),
+    path("", include("documentation.urls")),
     path("", include("registration.urls")),
     path("", include("programme.urls")),
     prefix_default_language=False,

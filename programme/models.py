@@ -77,6 +77,12 @@ class Event(models.Model):
         return timezone.make_aware(datetime.datetime.combine(self.date, self.end_time))
 
     @property
+    def has_taken_place(self) -> bool:
+        """The event has ended (and the site is not kept as before the day by
+        AFTER_THE_EVENT=false): pages say so, registration is closed."""
+        return settings.AFTER_THE_EVENT and timezone.now() >= self.ends_at
+
+    @property
     def host_list(self) -> list[str]:
         return [line.strip() for line in self.hosts.splitlines() if line.strip()]
 

@@ -73,6 +73,7 @@ class WindowState(models.TextChoices):
     OPEN = "open", _("geöffnet")
     NOT_YET_OPEN = "not_yet_open", _("noch nicht geöffnet")
     CLOSED = "closed", _("geschlossen")
+    EVENT_OVER = "event_over", _("geschlossen: Die Veranstaltung hat stattgefunden")
 
 
 class RegistrationSettings(models.Model):
@@ -116,10 +117,13 @@ class RegistrationSettings(models.Model):
     @classmethod
     def for_event(cls, event) -> RegistrationSettings:
         window, _created = cls.objects.get_or_create(event=event)
+        window.event = event  # state() reads its end; no second query
         return window
 
     def state(self, now: datetime.datetime | None = None) -> WindowState:
         now = now or timezone.now()
+        if settings.AFTER_THE_EVENT and now >= self.event.ends_at:
+            return WindowState.EVENT_OVER
         if self.closed_manually or (self.closes_at and now >= self.closes_at):
             return WindowState.CLOSED
         if self.opens_at and now < self.opens_at:

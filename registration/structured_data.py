@@ -34,7 +34,7 @@ def admission_offer(event: Event, seats: SeatStatus) -> dict:
         "url": absolute_url(reverse("registration:form")),
         "inventoryLevel": {"@type": "QuantitativeValue", "value": seats.free},
     }
-    if seats.window == WindowState.CLOSED:
+    if seats.window in (WindowState.CLOSED, WindowState.EVENT_OVER):
         offer["availability"] = f"{SCHEMA}/Discontinued"
         offer["description"] = _("Die Anmeldung ist geschlossen.")
     elif seats.is_full:

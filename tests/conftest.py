@@ -29,6 +29,13 @@ def _isolated_media_and_mail(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _before_the_day(settings):
+    """The seeded event is of 2016: most tests register for it as if it were still ahead.
+    Tests of the pages after the event switch AFTER_THE_EVENT on (tests/documentation/)."""
+    settings.AFTER_THE_EVENT = False
+
+
+@pytest.fixture(autouse=True)
 def _default_language_after_each_test():
     """A request to an /en/ page leaves English active in the thread (LocaleMiddleware
     does not switch back); the next test would otherwise start in English."""

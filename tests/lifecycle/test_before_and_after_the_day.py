@@ -1,6 +1,7 @@
 """Before and after the day, scripted: register, confirm, the reminder, the one-click
 cancel that gives the seat to the waiting list (a last call), check-in at the door, the
-certificate, the invitation to give anonymous feedback and the answer. Every email is
+certificate, the documentation (its email and the pages saying the event has taken
+place), the invitation to give anonymous feedback and the answer. Every email is
 read from a real SMTP server on loopback, once each, in the reader's language, without
 Markdown syntax."""
 
@@ -14,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from pypdf import PdfReader
 
+from documentation import services as documentation
+from documentation.models import Document
 from feedback import services as feedback
 from feedback.models import FeedbackAnswer, FeedbackInvitation
 from registration import certificates, checkin, reminders, services
@@ -48,7 +51,7 @@ def register(client, mailbox, email, language):
 
 
 @pytest.mark.django_db
-def test_before_and_after_the_day(client, event, smtp_server):
+def test_before_and_after_the_day(client, event, smtp_server, settings):
     mailbox = Mailbox(smtp_server)
     event.date = timezone.localdate() + datetime.timedelta(days=10)
     event.save()
@@ -118,6 +121,27 @@ def test_before_and_after_the_day(client, event, smtp_server):
     )
     assert "Teilnahmebescheinigung" in text and "Jürgen Çelik-Østergaard" in text
     assert "Zeitstunden" in text
+
+    # The documentation: published with an email, once; the pages say the event is over.
+    settings.AFTER_THE_EVENT = True
+    Document.objects.create(
+        event=event,
+        kind=Document.Kind.REPORT,
+        title_de="Abschlussbericht Modellkommune E-Government",
+        title_en="Final report",
+        url="https://www.example.org/abschlussbericht",
+    )
+    assert documentation.publish(documents=Document.objects.all(), notify=True).notified == 1
+    assert documentation.publish(documents=Document.objects.all(), notify=True).notified == 0
+    announcement = mailbox.one("wartend@example.org")
+    assert subject(announcement) == "Die Dokumentation der Veranstaltung ist online"
+    assert "Abschlussbericht Modellkommune E-Government" in text_of(announcement)
+    readable(announcement)
+    assert mailbox.new() == []
+    documentation_page = client.get(link(announcement, "/dokumentation/")).content.decode()
+    assert "https://www.example.org/abschlussbericht" in documentation_page
+    home = client.get("/").content.decode()
+    assert "stattgefunden" in home and 'href="/dokumentation/"' in home
 
     # Feedback: the organisers ask the guests who attended; one email, one answer.
     assert feedback.invite(event=event) == 1
