@@ -31,6 +31,9 @@ var/secret_key:
 # Links in emails, calendar files and pages name the port that is served, unless SITE_URL
 # says otherwise (a proxy in front).
 run serve: export SITE_URL ?= http://127.0.0.1:$(PORT)
+# The seeded event took place in 2016: `make run` shows the site as before the day, so that
+# registration can be tried; AFTER_THE_EVENT=true make run shows it as after the day.
+run serve: export AFTER_THE_EVENT ?= false
 run: install var/secret_key
 	@$(MAKE) --no-print-directory serve SECRET_KEY="$$(cat var/secret_key)"
 

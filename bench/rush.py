@@ -26,6 +26,7 @@ got the worse outcome).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import sys
 import time
@@ -40,6 +41,9 @@ from bench import harness  # noqa: E402
 
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 CONFIRM_PATH = re.compile(r"(/(?:en/)?anmeldung/bestaetigen/[^/\s\"<>]+/)")
+# Seconds a registrant waits for an answer (--timeout); set before the client processes
+# fork, which inherit it.
+client_timeout = 60.0
 
 
 def registrant_email(number: int) -> str:
@@ -65,7 +69,7 @@ def forwarded_for(number: int) -> str:
 def load_form(args) -> dict:
     """Open the sign-up page as a browser does: its CSRF cookie and token."""
     base_url, number, language = args
-    client = harness.Client(base_url, forwarded_for=forwarded_for(number))
+    client = harness.Client(base_url, forwarded_for=forwarded_for(number), timeout=client_timeout)
     prefix = "/en" if language == "en" else ""
     try:
         page = client.request("GET", f"{prefix}/anmeldung/")
@@ -89,7 +93,9 @@ def load_form(args) -> dict:
 def register(form: dict) -> dict:
     """Post the form that load_form opened (on a new connection, as after typing)."""
     number = form["number"]
-    client = harness.Client(form["base_url"], forwarded_for=forwarded_for(number))
+    client = harness.Client(
+        form["base_url"], forwarded_for=forwarded_for(number), timeout=client_timeout
+    )
     client.cookies.update(form["cookies"])
     fields = {
         "csrfmiddlewaretoken": form["token"],
@@ -129,7 +135,11 @@ def register(form: dict) -> dict:
 
 def confirm(args) -> dict:
     base_url, number, path = args
-    client = harness.Client(base_url, forwarded_for=f"10.200.{number // 256 % 256}.{number % 256}")
+    client = harness.Client(
+        base_url,
+        forwarded_for=f"10.200.{number // 256 % 256}.{number % 256}",
+        timeout=client_timeout,
+    )
     try:
         response, started = _form_post(client, path, {})
         status, seconds = response.status, response.seconds
@@ -200,23 +210,199 @@ def fcfs_violations(rows: list[dict], rank: dict[int, int]) -> int:
     return violations
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+@dataclasses.dataclass
+class RushResult:
+    rate: float  # registration POSTs per second
+    p50: float
+    p95: float
+    confirm_rate: float
+    healthz: float  # /healthz requests per second in the same run
+    failures: list[str]
+
+    @property
+    def ratio(self) -> float:
+        return self.rate / self.healthz if self.healthz else 0.0
+
+
+def reset(env: harness.Environment, *, seats: int) -> None:
+    """Empty the registrations, emails and rate-limit counters; set the capacity."""
+    env.django()
+    from django.db import connection
+
+    from outbox.models import OutgoingEmail
+    from programme.models import Event
+    from registration import services
+    from registration.models import RateLimitCounter, Registration
+
+    OutgoingEmail.objects.all().delete()
+    Registration.objects.all().delete()
+    RateLimitCounter.objects.all().delete()
+    services.set_capacity(event=Event.objects.current(), capacity=seats)
+    connection.close()
+
+
+def rush(
+    env: harness.Environment,
+    *,
+    registrants: int,
+    seats: int,
+    concurrency: int,
+    processes: int,
+    healthz_seconds: float,
+    timeout: float = 60.0,
+) -> RushResult:
+    """One rush against the running servers (after reset()): prints its figures and
+    returns them with every failure found."""
+    global client_timeout  # noqa: PLW0603 - read by the forked client processes
+    client_timeout = timeout
+    from django.db import connection
+
+    from outbox.models import OutgoingEmail
+    from programme.models import Event
+    from registration.models import Registration
+
+    failures: list[str] = []
+    urls = env.base_urls
+    print(f"machine: {harness.describe_machine()}")
+    print(
+        f"{registrants} registrants for {seats} seats, {concurrency} at once "
+        f"from {processes} client processes, {len(urls)} gunicorn instance(s)"
+    )
+    healthz_before = harness.load(
+        urls, "/healthz", seconds=healthz_seconds, concurrency=concurrency, processes=processes
+    )
+
+    items = [(urls[n % len(urls)], n, "en" if n % 4 == 3 else "de") for n in range(registrants)]
+    forms = run_clients(load_form, items, concurrency=concurrency, processes=processes)
+    form_errors = Counter(f["status"] for f in forms if f["status"] != 200 or not f["token"])
+    if form_errors:
+        failures.append(f"sign-up page not loaded: {dict(form_errors)}")
+    rows = run_clients(register, forms, concurrency=concurrency, processes=processes)
+
+    healthz_after = harness.load(
+        urls, "/healthz", seconds=healthz_seconds, concurrency=concurrency, processes=processes
+    )
+    healthz = healthz_before.merge(healthz_after)
+
+    # The confirmation links, taken from the emails the site queued.
+    links = {}
+    for recipient, body in OutgoingEmail.objects.filter(
+        template="registration/confirm_address"
+    ).values_list("recipient", "body_text"):
+        match = CONFIRM_PATH.search(body)
+        if match:
+            links[recipient] = match.group(1)
+    connection.close()
+    confirm_items = [
+        (urls[n % len(urls)], n, links[registrant_email(n)])
+        for n in range(registrants)
+        if registrant_email(n) in links
+    ]
+    confirm_rows = run_clients(confirm, confirm_items, concurrency=concurrency, processes=processes)
+
+    print()
+    rate, statuses = summarise("registrations", rows, ok_statuses={302})
+    confirm_rate, confirm_statuses = summarise("confirmations", confirm_rows, ok_statuses={200})
+    print(
+        f"/healthz       {healthz.rate:.0f}/s in the same run "
+        f"({healthz_before.rate:.0f} before, {healthz_after.rate:.0f} after, "
+        f"{concurrency} clients)"
+    )
+    print(f"ratio          registrations/s : /healthz = {rate / healthz.rate:.3f}")
+
+    # --- the outcome in the database ------------------------------------------------------
+    event = Event.objects.current()
+    counts = Counter(Registration.objects.values_list("status", flat=True))
+    live_holds = Registration.objects.live_holds().count()
+    confirmed = counts.get("confirmed", 0)
+    print(
+        f"final          capacity {event.capacity}: confirmed {confirmed}, live holds "
+        f"{live_holds}, waiting {counts.get('waiting', 0)}, all statuses {dict(counts)}"
+    )
+    if confirmed + live_holds > event.capacity:
+        failures.append(f"OVERBOOKED: {confirmed} confirmed + {live_holds} held > {event.capacity}")
+    expected_confirmed = min(registrants, seats)
+    if confirmed != expected_confirmed:
+        failures.append(f"{confirmed} confirmed, expected {expected_confirmed}")
+
+    by_email = {registrant_email(number): number for number in range(registrants)}
+    waiting = list(Registration.objects.waiting_list().values_list("email", flat=True))
+    print(
+        f"waiting list   {len(waiting)} in order, first: "
+        + ", ".join(f"#{by_email[e]}" for e in waiting[:8])
+    )
+    # A seat at sign-up: confirmed since, or still holding it (its confirmation lost).
+    seat_rank = {
+        by_email[email]: 0 if status in {"confirmed", "held"} else 1
+        for email, status in Registration.objects.values_list("email", "status")
+    }
+    unfair = fcfs_violations(rows, seat_rank)
+    waiting_rank = {by_email[email]: position for position, email in enumerate(waiting)}
+    unfair_waiting = fcfs_violations(confirm_rows, waiting_rank)
+    print(
+        f"first come     seats: {unfair} pairs out of order; waiting list: "
+        f"{unfair_waiting} pairs out of order"
+    )
+    if unfair or unfair_waiting:
+        failures.append("first come first served broken")
+
+    emails = Counter(OutgoingEmail.objects.values_list("recipient", flat=True))
+    templates = Counter(OutgoingEmail.objects.values_list("template", flat=True))
+    print(f"emails queued  {sum(emails.values())}: {dict(templates)}")
+    wrong = [n for n in range(registrants) if emails.get(registrant_email(n), 0) != 2]
+    if wrong:
+        failures.append(f"{len(wrong)} registrants without exactly 2 emails (e.g. #{wrong[0]})")
+    connection.close()
+
+    server_errors = sum(
+        v
+        for k, v in (statuses + confirm_statuses + healthz.statuses).items()
+        if not isinstance(k, int) or k >= 500
+    )
+    if server_errors:
+        failures.append(f"{server_errors} responses 5xx or connection errors")
+    other = sum(v for k, v in statuses.items() if k != 302)
+    other += sum(v for k, v in confirm_statuses.items() if k != 200)
+    if other:
+        failures.append(f"{other} requests not answered as expected")
+    if failures:
+        for index in range(len(env.servers)):
+            tail = env.server_log(index).splitlines()[-20:]
+            print(f"--- gunicorn {index} log (last lines) ---\n" + "\n".join(tail))
+    latencies = [r["seconds"] for r in rows if r["seconds"]]
+    return RushResult(
+        rate=rate,
+        p50=harness.percentile(latencies, 50),
+        p95=harness.percentile(latencies, 95),
+        confirm_rate=confirm_rate,
+        healthz=healthz.rate,
+        failures=failures,
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--registrants", type=int, default=500)
     parser.add_argument("--seats", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=100, help="registrants at once")
     parser.add_argument("--processes", type=int, default=2, help="client processes")
     parser.add_argument("--instances", type=int, default=1, help="gunicorn instances")
-    parser.add_argument("--workers", type=int, help="gunicorn workers (default: the config's)")
-    parser.add_argument("--threads", type=int, help="threads per worker (default: the config's)")
     parser.add_argument("--healthz-seconds", type=float, default=3.0, help="before and after")
+    parser.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds a registrant waits for an answer"
+    )
     parser.add_argument("--database-url", help="use (and empty) this database")
     parser.add_argument("--http-port", type=int, help="first gunicorn port (default: free)")
     parser.add_argument("--pg-port", type=int, help="port of the own cluster (default: free)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_arguments(parser)
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: the config's)")
+    parser.add_argument("--threads", type=int, help="threads per worker (default: the config's)")
     args = parser.parse_args()
 
-    failures: list[str] = []
     with harness.Environment(
         database_url=args.database_url,
         instances=args.instances,
@@ -227,154 +413,20 @@ def main() -> None:
         keep=args.keep,
     ) as env:
         env.prepare()
-        env.django()
-        from django.db import connection
-
-        from outbox.models import OutgoingEmail
-        from programme.models import Event
-        from registration import services
-        from registration.models import RateLimitCounter, Registration
-
-        event = Event.objects.current()
-        OutgoingEmail.objects.all().delete()
-        Registration.objects.all().delete()
-        RateLimitCounter.objects.all().delete()
-        services.set_capacity(event=event, capacity=args.seats)
-        connection.close()
+        reset(env, seats=args.seats)
         env.start_servers()
-        urls = env.base_urls
-
-        print(f"machine: {harness.describe_machine()}")
-        print(
-            f"{args.registrants} registrants for {args.seats} seats, {args.concurrency} at once "
-            f"from {args.processes} client processes, {args.instances} gunicorn instance(s)"
-        )
-        healthz_before = harness.load(
-            urls,
-            "/healthz",
-            seconds=args.healthz_seconds,
+        result = rush(
+            env,
+            registrants=args.registrants,
+            seats=args.seats,
             concurrency=args.concurrency,
             processes=args.processes,
+            healthz_seconds=args.healthz_seconds,
+            timeout=args.timeout,
         )
 
-        items = [
-            (urls[n % len(urls)], n, "en" if n % 4 == 3 else "de") for n in range(args.registrants)
-        ]
-        forms = run_clients(
-            load_form, items, concurrency=args.concurrency, processes=args.processes
-        )
-        form_errors = Counter(f["status"] for f in forms if f["status"] != 200 or not f["token"])
-        if form_errors:
-            failures.append(f"sign-up page not loaded: {dict(form_errors)}")
-        rows = run_clients(register, forms, concurrency=args.concurrency, processes=args.processes)
-
-        healthz_after = harness.load(
-            urls,
-            "/healthz",
-            seconds=args.healthz_seconds,
-            concurrency=args.concurrency,
-            processes=args.processes,
-        )
-        healthz = healthz_before.merge(healthz_after)
-
-        # The confirmation links, taken from the emails the site queued.
-        links = {}
-        for recipient, body in OutgoingEmail.objects.filter(
-            template="registration/confirm_address"
-        ).values_list("recipient", "body_text"):
-            match = CONFIRM_PATH.search(body)
-            if match:
-                links[recipient] = match.group(1)
-        connection.close()
-        confirm_items = [
-            (urls[n % len(urls)], n, links[registrant_email(n)])
-            for n in range(args.registrants)
-            if registrant_email(n) in links
-        ]
-        confirm_rows = run_clients(
-            confirm, confirm_items, concurrency=args.concurrency, processes=args.processes
-        )
-
-        print()
-        rate, statuses = summarise("registrations", rows, ok_statuses={302})
-        _confirm_rate, confirm_statuses = summarise(
-            "confirmations", confirm_rows, ok_statuses={200}
-        )
-        print(
-            f"/healthz       {healthz.rate:.0f}/s in the same run "
-            f"({healthz_before.rate:.0f} before, {healthz_after.rate:.0f} after, "
-            f"{args.concurrency} clients)"
-        )
-        print(f"ratio          registrations/s : /healthz = {rate / healthz.rate:.3f}")
-
-        # --- the outcome in the database --------------------------------------------------
-        counts = Counter(Registration.objects.values_list("status", flat=True))
-        live_holds = Registration.objects.live_holds().count()
-        confirmed = counts.get("confirmed", 0)
-        event.refresh_from_db()
-        print(
-            f"final          capacity {event.capacity}: confirmed {confirmed}, live holds "
-            f"{live_holds}, waiting {counts.get('waiting', 0)}, all statuses {dict(counts)}"
-        )
-        if confirmed + live_holds > event.capacity:
-            failures.append(
-                f"OVERBOOKED: {confirmed} confirmed + {live_holds} held > {event.capacity}"
-            )
-        expected_confirmed = min(args.registrants, args.seats)
-        if confirmed != expected_confirmed:
-            failures.append(f"{confirmed} confirmed, expected {expected_confirmed}")
-
-        by_email = {
-            email: number
-            for number in range(args.registrants)
-            for email in [registrant_email(number)]
-        }
-        waiting = list(Registration.objects.waiting_list().values_list("email", flat=True))
-        print(
-            f"waiting list   {len(waiting)} in order, first: "
-            + ", ".join(f"#{by_email[e]}" for e in waiting[:8])
-        )
-        # A seat at sign-up: confirmed since, or still holding it (its confirmation lost).
-        seat_rank = {
-            by_email[email]: 0 if status in {"confirmed", "held"} else 1
-            for email, status in Registration.objects.values_list("email", "status")
-        }
-        unfair = fcfs_violations(rows, seat_rank)
-        waiting_rank = {by_email[email]: position for position, email in enumerate(waiting)}
-        unfair_waiting = fcfs_violations(confirm_rows, waiting_rank)
-        print(
-            f"first come     seats: {unfair} pairs out of order; waiting list: "
-            f"{unfair_waiting} pairs out of order"
-        )
-        if unfair or unfair_waiting:
-            failures.append("first come first served broken")
-
-        emails = Counter(OutgoingEmail.objects.values_list("recipient", flat=True))
-        templates = Counter(OutgoingEmail.objects.values_list("template", flat=True))
-        print(f"emails queued  {sum(emails.values())}: {dict(templates)}")
-        wrong = [n for n in range(args.registrants) if emails.get(registrant_email(n), 0) != 2]
-        if wrong:
-            failures.append(f"{len(wrong)} registrants without exactly 2 emails (e.g. #{wrong[0]})")
-        connection.close()
-
-        server_errors = sum(
-            v
-            for k, v in (statuses + confirm_statuses + healthz.statuses).items()
-            if not isinstance(k, int) or k >= 500
-        )
-        if server_errors:
-            failures.append(f"{server_errors} responses 5xx or connection errors")
-        other = sum(v for k, v in statuses.items() if k != 302)
-        other += sum(v for k, v in confirm_statuses.items() if k != 200)
-        if other:
-            failures.append(f"{other} requests not answered as expected")
-        if failures:
-            for index in range(len(env.servers)):
-                tail = env.server_log(index).splitlines()[-20:]
-                print(f"--- gunicorn {index} log (last lines) ---\n" + "\n".join(tail))
-
-    if failures:
-        sys.exit("FAILED: " + "; ".join(failures))
+    if result.failures:
+        sys.exit("FAILED: " + "; ".join(result.failures))
     print("OK: no overbooking, no 5xx, every email queued, first come first served")
 
 

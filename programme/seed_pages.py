@@ -145,6 +145,8 @@ Wenn Sie sich anmelden, speichern wir:
 
 **Wozu:** Wir brauchen diese Angaben, um die Veranstaltung durchzuführen: um Ihre E-Mail-Adresse zu bestätigen, Plätze fair zu vergeben und die Warteliste zu führen, um Ihnen Bestätigung, Änderungen und Hinweise zu schicken und um Sie am Einlass zu erkennen. Angaben zum Unterstützungsbedarf nutzen wir nur, um Ihnen die Teilnahme zu erleichtern.
 
+Nach der Veranstaltung schreiben wir Ihnen nur noch aus diesen Anlässen: einmal, wenn wir die Dokumentation (Vorträge, Bericht, Leitfaden) veröffentlichen, und, wenn Sie am Einlass erfasst wurden, mit dem Link zu Ihrer Teilnahmebescheinigung und mit der Bitte um eine Rückmeldung. Die Rückmeldung ist freiwillig und anonym: Wir speichern Ihre Antworten ohne Namen, E-Mail-Adresse oder einen anderen Bezug zu Ihrer Anmeldung, nur mit dem Tag des Eingangs.
+
 **Rechtsgrundlage:** Artikel 6 Absatz 1 Buchstabe b DSGVO (Ihre Anmeldung zur Veranstaltung). Für die Teilnehmendenliste: Ihre Einwilligung, Artikel 6 Absatz 1 Buchstabe a DSGVO. Angaben zum Unterstützungsbedarf können Gesundheitsdaten sein; wir verarbeiten sie nur mit Ihrer ausdrücklichen Einwilligung, Artikel 9 Absatz 2 Buchstabe a DSGVO. [Hinweis für Behörden als Betreiber: bitte prüfen, ob statt Buchstabe b Artikel 6 Absatz 1 Buchstabe e DSGVO in Verbindung mit § 3 Bundesdatenschutzgesetz gilt, und eintragen]
 
 ## Empfänger
@@ -202,6 +204,8 @@ When you register, we store:
 - the emails we send you about your registration and whether they were delivered.
 
 **Why:** we need this data to run the event: to confirm your email address, to give out seats fairly and keep the waiting list, to send you the confirmation, changes and notes, and to recognise you at the entrance. We use what you tell us about support needs only to make it easier for you to take part.
+
+After the event we write to you only for these reasons: once when we publish the documentation (talks, report, guide) and, if you were checked in at the entrance, with the link to your certificate of attendance and to ask for your feedback. Feedback is voluntary and anonymous: we store your answers without your name, email address or any other link to your registration, only with the day they arrived.
 
 **Legal basis:** Article 6(1)(b) GDPR (your registration for the event). For the participant list: your consent, Article 6(1)(a) GDPR. Support needs can be health data; we process them only with your explicit consent, Article 9(2)(a) GDPR. [Note for public authorities as operators: please check whether Article 6(1)(e) GDPR with § 3 of the Federal Data Protection Act applies instead of (b), and fill in]
 
@@ -636,6 +640,8 @@ SUPERSEDED_DEFAULTS: frozenset[str] = frozenset(
         "ea22daa4cec0b77b3f9e43f3540a39c5f4c243335a7822d443f3ecbc4d106b2e",  # privacy, English, before naming who receives the participant list
         "0d3a01e2ff2371ade659635af69de615b301dd6495dcae8c88dbd14e1dfd087c",  # privacy, German, before the true deletion day and prompt deletion
         "47ba42699e283f4df61c603a54ca2b828c4d95ac53c05befb9b5b061baa3e23a",  # privacy, English, before the true deletion day and prompt deletion
+        "5d53220a40cf1bb1f59676f95ac312203f16352bd50742ac9f904e9e755a7f1d",  # privacy, German, before the emails after the event and anonymous feedback
+        "be60bfd660fb024e63af59d707dd53fefb55b9e6ca0fbd73031df8a64d4d9271",  # privacy, English, before the emails after the event and anonymous feedback
     }
 )
 

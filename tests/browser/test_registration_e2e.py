@@ -7,6 +7,7 @@ the keyboard alone; axe-core on every page of the way."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     assert_errors_announced,
@@ -79,6 +80,8 @@ def test_register_confirm_edit_and_cancel(mail_site, page):
     assert_reflows(page, manage_url)
 
     page.get_by_role("link", name="Angaben ändern").click()
+    expect(page.locator("#id_organisation")).to_be_visible()
+    page.wait_for_load_state()
     assert_no_axe_violations(page, "edit form")
     page.locator("#id_organisation").fill("Landkreis Musterland")
     page.locator("main form button[type='submit']").click()
@@ -87,6 +90,8 @@ def test_register_confirm_edit_and_cancel(mail_site, page):
     assert "Landkreis Musterland" in page.locator("main").inner_text()
 
     page.get_by_role("link", name="Anmeldung stornieren").click()
+    expect(page.get_by_role("button", name="Ja, Anmeldung stornieren")).to_be_visible()
+    page.wait_for_load_state()
     assert_no_axe_violations(page, "cancel page")
     page.get_by_role("button", name="Ja, Anmeldung stornieren").click()
     assert page.url == manage_url
@@ -160,6 +165,8 @@ def test_registration_in_english_keeps_the_language_throughout(mail_site, page):
     page.goto(confirm_link)
     assert page.locator("html").get_attribute("lang") == "en"
     page.locator("main form button[type='submit']").click()
+    expect(page.locator("h1")).to_have_text("Your registration is confirmed")
+    page.wait_for_load_state()
     assert_no_axe_violations(page, "confirmed, in English")
 
     page.goto(link_from_latest_email(site, "jane@example.org", "/verwalten/"))

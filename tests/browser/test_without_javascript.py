@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import Resolver404, resolve
+from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     deliver_outbox,
@@ -65,14 +66,14 @@ def test_registration_works_without_javascript(site, nojs_page, smtp_server, set
     message = received_messages(smtp_server, to="otto@example.org")[-1]
     page.goto(link_in_message(message, "/bestaetigen/"))
     page.locator("main form button[type='submit']").click()
-    assert "bestätigt" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("bestätigt")
 
     deliver_outbox()
     message = received_messages(smtp_server, to="otto@example.org")[-1]
     page.goto(link_in_message(message, "/verwalten/"))
     page.get_by_role("link", name="Anmeldung stornieren").click()
     page.get_by_role("button", name="Ja, Anmeldung stornieren").click()
-    assert "Diese Anmeldung ist storniert." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Diese Anmeldung ist storniert.")
 
 
 def test_login_works_without_javascript(site, nojs_page, django_user_model):

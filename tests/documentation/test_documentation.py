@@ -300,3 +300,20 @@ def test_organisers_see_an_unpublished_file_visitors_do_not(admin_client, client
     assert client.get(path).status_code == 302  # to the login
     change = admin_client.get(f"/admin/documentation/document/{document.pk}/change/")
     assert f'href="{path}"' in change.content.decode()
+
+
+def test_speakers_released_slides_appear_with_the_documentation(client, programme, session):
+    from programme.models import SessionSpeaker, Speaker
+    from speakers import services as speaker_services
+
+    speaker = Speaker.objects.create(name="Erika Beispiel", slug="erika-beispiel")
+    SessionSpeaker.objects.create(session=session, speaker=speaker)
+    upload = SimpleUploadedFile("f.pdf", pdf_bytes(4), content_type="application/pdf")
+    slides = speaker_services.upload_slides(speaker=speaker, session=session, upload=upload)
+    assert "Folien von Erika Beispiel" not in client.get("/dokumentation/").content.decode()
+
+    speaker_services.release_slides(slides=slides, released=True)
+
+    page = client.get("/dokumentation/").content.decode()
+    assert "Folien von Erika Beispiel (PDF, 4 Seiten)" in page
+    assert f'href="{session.get_absolute_url()}"' in page

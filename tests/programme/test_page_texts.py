@@ -272,11 +272,46 @@ OLD_RETENTION_DE = (
 )
 
 
-def _before_the_true_deletion_day() -> str:
+AFTER_THE_EVENT_DE = (
+    "\nNach der Veranstaltung schreiben wir Ihnen nur noch aus diesen Anlässen: einmal, wenn wir"
+    " die Dokumentation (Vorträge, Bericht, Leitfaden) veröffentlichen, und, wenn Sie am Einlass"
+    " erfasst wurden, mit dem Link zu Ihrer Teilnahmebescheinigung und mit der Bitte um eine"
+    " Rückmeldung. Die Rückmeldung ist freiwillig und"
+    " anonym: Wir speichern Ihre Antworten ohne Namen, E-Mail-Adresse oder einen anderen Bezug"
+    " zu Ihrer Anmeldung, nur mit dem Tag des Eingangs.\n"
+)
+
+
+def _before_the_emails_after_the_event() -> str:
     body = PAGES[Page.Slug.PRIVACY].body_de
+    assert AFTER_THE_EVENT_DE in body
+    return body.replace(AFTER_THE_EVENT_DE, "")
+
+
+def _before_the_true_deletion_day() -> str:
+    body = _before_the_emails_after_the_event()
     start = body.index("Wir löschen die Angaben zu Ihrer Anmeldung")
     end = body.index("\n", start)
     return body[:start] + OLD_RETENTION_DE + body[end:]
+
+
+def test_privacy_notice_names_the_emails_after_the_event_and_anonymous_feedback(client, event):
+    html = text_of(client, "/datenschutz/")
+    assert "nur noch aus diesen Anlässen" in html
+    assert "freiwillig und anonym" in html
+    english = text_of(client, "/en/datenschutz/")
+    assert "only for these reasons" in english
+    assert "voluntary and anonymous" in english
+
+
+def test_reseeding_adds_the_emails_after_the_event_to_the_earlier_privacy_text(event):
+    earlier = _before_the_emails_after_the_event()
+    assert fingerprint(earlier) in SUPERSEDED_DEFAULTS
+    Page.objects.filter(slug=Page.Slug.PRIVACY).update(body_de=earlier)
+
+    seed_pages()
+
+    assert Page.objects.get(slug=Page.Slug.PRIVACY).body_de == PAGES[Page.Slug.PRIVACY].body_de
 
 
 def test_reseeding_replaces_the_privacy_text_that_promised_a_past_deletion_day(event):
