@@ -241,3 +241,30 @@ def test_redis_is_the_shared_cache_when_configured():
         "django.core.cache.backends.redis.RedisCache",
         "redis://127.0.0.1:6379/3",
     ]
+
+
+def test_migrate_on_a_new_database_creates_the_cache_table_so_load_event_works(tmp_path):
+    # The deployment guide runs `migrate` and then `load_event` on a new database; with the
+    # database cache, `load_event` invalidates pages and needs the cache's table. On
+    # PostgreSQL a failed cache write aborts load_event's whole transaction.
+    code = (
+        "import django; django.setup();"
+        "from django.core.management import call_command;"
+        "from django.db import connection;"
+        "call_command('migrate', verbosity=0);"
+        "assert 'eventsite_cache' in connection.introspection.table_names(), 'no cache table';"
+        "call_command('load_event', verbosity=0);"
+        "print('loaded')"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_REDIS_URL")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="eventsite.settings",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'new.sqlite3'}",
+        VAR_DIR=str(tmp_path),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=180
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "loaded" in result.stdout
+    assert "could not be invalidated" not in result.stderr
