@@ -14,4 +14,6 @@ class EventsiteConfig(AppConfig):
         # In every process (gunicorn, the worker, manage.py commands), so that any change
         # made anywhere invalidates the cached pages.
         pagecache.connect_signals()
-        post_migrate.connect(pagecache.after_migrate, sender=self)
+        # Django sends post_migrate once per app with models, and this app has none: the
+        # handler listens to all of them and acts on the last one.
+        post_migrate.connect(pagecache.after_migrate, dispatch_uid="pagecache-after-migrate")

@@ -108,6 +108,9 @@ def after_migrate(sender, using="default", **kwargs) -> None:
     data) starts with every cached page stale. Also runs after a test database flush."""
     from django.core.management import call_command
 
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if with_models and sender is not with_models[-1]:
+        return
     call_command("createcachetable", database=using, verbosity=0)
     try:
         bump_version()
