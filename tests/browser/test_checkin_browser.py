@@ -188,13 +188,17 @@ def test_reload_while_offline_keeps_the_door_usable_and_the_check_in_arrives_onc
     try:
         context, page = _device(browser, site, _door_user("anna"))
         _wait_for_service_worker(page)
+        page.wait_for_load_state("networkidle")
 
         context.set_offline(True)
         requests.clear()
         response = page.reload()
 
         assert response.from_service_worker
-        assert requests == [], "the reload reached the server although the device is offline"
+        # The page refreshes its guest list on a timer: a refresh sent just before the
+        # switch may still reach the server after it. The page and its files must not.
+        reached = [path for path in requests if not path.endswith("/gaesteliste.json")]
+        assert reached == [], "the reload reached the server although the device is offline"
         expect(page.locator("#door-online")).to_contain_text("Offline")
         expect(page.locator("#door-age")).to_contain_text("Gästeliste von")
         # Styles and scripts came from the cache as well.
