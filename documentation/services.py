@@ -12,17 +12,15 @@ organiser asks for one); publishing what is public already sends nothing.
 from __future__ import annotations
 
 import dataclasses
-import io
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from documentation.models import Document, Publication, PublicationNotice
+from eventsite.pdf_uploads import PdfRejected, count_pdf_pages
 from outbox import queue_email
 from programme.models import Event
 from registration.models import Registration
@@ -43,42 +41,23 @@ def check_pdf(upload) -> int:
     """The number of pages of a readable, unencrypted PDF within the size limit. Only PDF
     is accepted: it opens everywhere, and a file that only claims to be one is refused by
     parsing it, not by its name or the browser's word."""
-    limit = max_upload_bytes()
-    too_large = DocumentationError(
-        _(
-            "Die Datei ist größer als %(megabytes)d MB. Bitte laden Sie eine kleinere "
-            "PDF-Datei hoch."
-        )
-        % {"megabytes": settings.DOCUMENTATION_MAX_UPLOAD_MB},
-        code="too_large",
-    )
-    if upload.size is not None and upload.size > limit:
-        raise too_large
-    data = upload.read(limit + 1)
-    upload.seek(0)
-    if len(data) > limit:
-        raise too_large
-    not_a_pdf = DocumentationError(
-        _("Die Datei ist keine lesbare PDF-Datei. Bitte laden Sie eine PDF-Datei hoch."),
-        code="not_a_pdf",
-    )
-    if not data.startswith(b"%PDF-"):
-        raise not_a_pdf
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise DocumentationError(
-                _("Die PDF-Datei ist verschlüsselt. Bitte laden Sie sie ohne Passwort hoch."),
-                code="encrypted",
+        return count_pdf_pages(upload, limit_bytes=max_upload_bytes())
+    except PdfRejected as rejected:
+        messages = {
+            "too_large": _(
+                "Die Datei ist größer als %(megabytes)d MB. Bitte laden Sie eine kleinere "
+                "PDF-Datei hoch."
             )
-        pages = len(reader.pages)
-    except DocumentationError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError):
-        raise not_a_pdf from None
-    if pages == 0:
-        raise not_a_pdf
-    return pages
+            % {"megabytes": settings.DOCUMENTATION_MAX_UPLOAD_MB},
+            "not_a_pdf": _(
+                "Die Datei ist keine lesbare PDF-Datei. Bitte laden Sie eine PDF-Datei hoch."
+            ),
+            "encrypted": _(
+                "Die PDF-Datei ist verschlüsselt. Bitte laden Sie sie ohne Passwort hoch."
+            ),
+        }
+        raise DocumentationError(messages[rejected.reason], code=rejected.reason) from None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -6,7 +6,6 @@ it reports, so a rolled-back change sends nothing."""
 from __future__ import annotations
 
 import datetime
-import io
 import secrets
 from dataclasses import dataclass
 
@@ -14,10 +13,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from audit import Actor, changes_between, record
+from eventsite.pdf_uploads import PdfRejected, count_pdf_pages
 from programme.models import Session, SessionSpeaker, Speaker
 from programme.photos import remove_speaker_photo, use_stored_photo
 from speakers import emails
@@ -296,37 +294,21 @@ def save_profile(
 
 def check_pdf(upload) -> int:
     """The number of pages of a real PDF of at most 20 MB, or SpeakerError."""
-    too_large = SpeakerError(
-        _("Die Datei ist größer als 20 MB. Bitte laden Sie eine kleinere PDF-Datei hoch."),
-        code="too_large",
-    )
-    if upload.size is not None and upload.size > MAX_SLIDES_BYTES:
-        raise too_large
-    data = upload.read(MAX_SLIDES_BYTES + 1)
-    upload.seek(0)
-    if len(data) > MAX_SLIDES_BYTES:
-        raise too_large
-    not_a_pdf = SpeakerError(
-        _("Die Datei ist keine lesbare PDF-Datei. Bitte exportieren Sie Ihre Folien als PDF."),
-        code="not_a_pdf",
-    )
-    if not data.startswith(b"%PDF-"):
-        raise not_a_pdf
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise SpeakerError(
-                _("Die PDF-Datei ist verschlüsselt. Bitte laden Sie sie ohne Passwort hoch."),
-                code="encrypted",
-            )
-        pages = len(reader.pages)
-    except SpeakerError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError):
-        raise not_a_pdf from None
-    if pages == 0:
-        raise not_a_pdf
-    return pages
+        return count_pdf_pages(upload, limit_bytes=MAX_SLIDES_BYTES)
+    except PdfRejected as rejected:
+        messages = {
+            "too_large": _(
+                "Die Datei ist größer als 20 MB. Bitte laden Sie eine kleinere PDF-Datei hoch."
+            ),
+            "not_a_pdf": _(
+                "Die Datei ist keine lesbare PDF-Datei. Bitte exportieren Sie Ihre Folien als PDF."
+            ),
+            "encrypted": _(
+                "Die PDF-Datei ist verschlüsselt. Bitte laden Sie sie ohne Passwort hoch."
+            ),
+        }
+        raise SpeakerError(messages[rejected.reason], code=rejected.reason) from None
 
 
 def upload_slides(*, speaker: Speaker, session: Session, upload) -> Slides:
