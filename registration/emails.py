@@ -156,11 +156,15 @@ def confirmed(registration: Registration):
     )
 
 
-def waitlisted(registration: Registration):
+def waitlisted(registration: Registration, *, position: int | None = None):
+    """`position`: the place on the waiting list when the caller has counted it already."""
     return _queue(
         registration,
         "waitlisted",
-        {"manage_url": manage_url(registration), "position": registration.waiting_position()},
+        {
+            "manage_url": manage_url(registration),
+            "position": position or registration.waiting_position(),
+        },
     )
 
 

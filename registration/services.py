@@ -556,10 +556,8 @@ def _submit_to_public_pool(
     now = timezone.now()
     if not RegistrationSettings.for_event(event).is_open(now):
         raise RegistrationClosed()
-    existing = _active_registration(event, email)
-    if existing is not None:
-        return _already_registered(existing)
-
+    # No look-up of the address first: nearly every sign-up is new, and the database's
+    # one_active_registration_per_email refuses the insert of one that is not (below).
     uses = pools.pool_uses(event, now)
     seat_free = uses[pools.PUBLIC].newcomer_may_take_seat
     key = client_key(ip)
@@ -637,20 +635,10 @@ def _insert_and_take_public_seat(
 
 
 def _active_registration(event: Event, email: str) -> Registration | None:
-    """The event's active registration of the address, if any. Nearly every sign-up has
-    none, so the check reads the id alone: loading no row's forty columns roughly halves
-    the CPU that query costs."""
-    pk = (
-        Registration.objects.filter(event=event)
-        .active()
-        .for_email(email)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if pk is None:
-        return None
-    registration = Registration.objects.get(pk=pk)
-    registration.event = event
+    """The event's active registration of the address, if any."""
+    registration = Registration.objects.filter(event=event).active().for_email(email).first()
+    if registration is not None:
+        registration.event = event
     return registration
 
 
@@ -679,7 +667,8 @@ def confirm_email(*, token: str) -> Registration:
     """Follow the link from the first email. Idempotent: a second click changes nothing.
 
     Raises InvalidLink for an unknown token, LinkExpired when the time ran out (the hold
-    is released in the same step, so no seat stays blocked by a stale link)."""
+    is released in the same step, so no seat stays blocked by a stale link). A person who
+    joins the waiting list by this step gets `place_when_confirmed`, their place then."""
     registration = Registration.objects.by_token(TokenPurpose.CONFIRM, token).first()
     if registration is None:
         raise InvalidLink()
@@ -713,7 +702,9 @@ def confirm_email(*, token: str) -> Registration:
                 registration.status = Status.WAITING
                 registration.waitlisted_at = now
                 registration.save()
-                emails.waitlisted(registration)
+                # Counted once, under the lock, for the email and the page that follows.
+                registration.place_when_confirmed = registration.waiting_position()
+                emails.waitlisted(registration, position=registration.place_when_confirmed)
             _audit(
                 registration,
                 actor=Actor.attendee("confirmation link"),

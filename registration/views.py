@@ -151,11 +151,17 @@ def confirm(request, token: str):
         registration = services.confirm_email(token=token)
     except services.RegistrationError as error:
         return problem(request, error)
-    # The event the service locked: the page's header needs it, no second read.
+    # The event the service locked: the page's header needs it, no second read; the place
+    # on the waiting list as the service counted it.
     return render(
         request,
         "registration/confirmed.html",
-        {"registration": registration, "event": registration.event},
+        {
+            "registration": registration,
+            "event": registration.event,
+            "position": getattr(registration, "place_when_confirmed", None)
+            or registration.waiting_position(),
+        },
     )
 
 

@@ -9,6 +9,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfWriter
 
@@ -430,3 +432,78 @@ class TestPressEmailsOverSmtp:
         assert subject(declined) == "Your accreditation"
         assert "unfortunately we cannot approve your accreditation" in text_of(declined)
         assert "Einlasscode" not in text_of(declined)
+
+
+class TestSeatCountsStatement:
+    """pools._seat_counts is the taken_filter rule written as one SQL statement (the
+    sign-up's hot path). On any mix of statuses, hold times and contingents it must give
+    what the ORM query of that rule gives."""
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(
+        rows=st.lists(
+            st.tuples(
+                st.sampled_from([s.value for s in Registration.Status]),
+                st.sampled_from([-90, -1, 1, 90]),  # the deadline, minutes from now
+                st.sampled_from([None, "ministry", "press"]),
+            ),
+            max_size=25,
+        ),
+        exclude_first=st.booleans(),
+    )
+    def test_same_counts_as_the_orm_rule(self, small_event, rows, exclude_first):
+        from django.db.models import Count, Q
+
+        Registration.objects.filter(event=small_event).delete()
+        Contingent.objects.filter(event=small_event).delete()
+        contingents = {
+            "ministry": Contingent.objects.create(event=small_event, name="Ministerium", seats=3),
+            "press": Contingent.objects.create(event=small_event, name="Presse", seats=2),
+        }
+        now = timezone.now()
+        created = []
+        for number, (status, minutes, contingent) in enumerate(rows):
+            # Each status with the dates the database's constraints require of it.
+            dates = {
+                "held": {"hold_expires_at": now + datetime.timedelta(minutes=minutes)},
+                "unconfirmed": {"hold_expires_at": now + datetime.timedelta(minutes=minutes)},
+                "awaiting_approval": {
+                    "hold_expires_at": now + datetime.timedelta(minutes=minutes),
+                    "accreditation": "pending",
+                },
+                "confirmed": {"confirmed_at": now, "email_confirmed_at": now},
+                "waiting": {"waitlisted_at": now, "email_confirmed_at": now},
+                "cancelled": {"cancelled_at": now},
+            }.get(status, {})
+            created.append(
+                Registration.objects.create(
+                    event=small_event,
+                    email=f"row{number}@example.org",
+                    status=status,
+                    contingent=contingents.get(contingent),
+                    privacy_consent_version="test",
+                    privacy_consented_at=now,
+                    **dates,
+                )
+            )
+        exclude_pk = created[0].pk if exclude_first and created else None
+
+        expected_rows = Registration.objects.filter(event=small_event)
+        if exclude_pk is not None:
+            expected_rows = expected_rows.exclude(pk=exclude_pk)
+        expected = {
+            row["contingent_id"]: {"taken": row["taken"], "waiting": row["waiting"]}
+            for row in expected_rows.values("contingent_id").annotate(
+                taken=Count("pk", filter=pools.taken_filter(now)),
+                waiting=Count("pk", filter=Q(status=Registration.Status.WAITING)),
+            )
+            if row["taken"] or row["waiting"]
+        }
+        counted = pools._seat_counts(small_event.pk, now, exclude_pk=exclude_pk)
+        assert {key: row for key, row in counted.items() if row["taken"] or row["waiting"]} == (
+            expected
+        )

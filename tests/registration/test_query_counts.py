@@ -35,12 +35,15 @@ RENDERED_PAGE_MAX = 10
 CACHED_PAGE = 1
 # The sign-up POST: 19 as SQLite counts (savepoints included), 14 statements on
 # PostgreSQL; the duplicate-address check reads ids only and the email reuses the event.
-SIGN_UP_POST_MAX = 19
+SIGN_UP_POST_MAX = 18
 CONFIRM_PAGE_MAX = 2
 # The confirmation POST: 14, since the token is looked up once, the event is read once
 # (under its lock) for the service, the emails and the page, and promotion reads the
 # released contingents only when someone waits for a free seat.
 CONFIRM_POST_MAX = 14
+# The confirmation POST that puts the person on the waiting list: its place is counted
+# once, for the email and the page.
+WAITLIST_CONFIRM_POST_MAX = 16
 GUEST_LIST_MAX = 20
 
 
@@ -166,6 +169,35 @@ def test_sign_up_and_confirmation_with_10_and_1000_registrations(site):
     assert post_count <= SIGN_UP_POST_MAX
     assert page_count <= CONFIRM_PAGE_MAX
     assert confirm_count <= CONFIRM_POST_MAX
+
+
+def test_confirmation_onto_the_waiting_list_counts_the_place_once(site):
+    site.capacity = 10
+    site.save()
+    client = Client()
+    add_registrations(site, 10)  # full
+    sign_up_and_confirm_counts = []
+    for number in (1, 2):
+        client.post(
+            "/anmeldung/",
+            {**FORM, "email": f"late{number}@example.org"},
+            REMOTE_ADDR=f"192.0.2.{number}",
+        )
+        registration = Registration.objects.get(email=f"late{number}@example.org")
+        url = f"/anmeldung/bestaetigen/{registration.confirm_token()}/"
+        with CaptureQueriesContext(connection) as context:
+            response = client.post(url)
+        sign_up_and_confirm_counts.append(len(context.captured_queries))
+        place_counts = [
+            query["sql"] for query in context.captured_queries if "waiting_place" in query["sql"]
+        ]
+        assert len(place_counts) == 1, place_counts
+        assert response.status_code == 200
+        assert f"Platz {number} der Warteliste" in response.content.decode()
+        assert Registration.objects.get(pk=registration.pk).status == Status.WAITING
+
+    assert sign_up_and_confirm_counts[0] == sign_up_and_confirm_counts[1]
+    assert sign_up_and_confirm_counts[1] <= WAITLIST_CONFIRM_POST_MAX
 
 
 def test_admin_guest_list_with_10_and_1000_registrations(site, admin_client):
