@@ -116,6 +116,16 @@ class RegistrationSettings(models.Model):
 
     @classmethod
     def for_event(cls, event) -> RegistrationSettings:
+        """The event's window, created on first use; no query when the event was read
+        with select_related("registration_settings") and has one."""
+        if type(event).registration_settings.is_cached(event):
+            try:
+                window = event.registration_settings
+            except cls.DoesNotExist:
+                pass  # read and not there yet
+            else:
+                window.event = event
+                return window
         window, _created = cls.objects.get_or_create(event=event)
         window.event = event  # state() reads its end; no second query
         return window

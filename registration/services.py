@@ -261,10 +261,30 @@ def current_hold_hours(seats: SeatStatus) -> int:
     return int(duration.total_seconds() // 3600)
 
 
-def privacy_notice_version() -> str:
-    """The privacy notice a person agreed to: the time organisers last changed it."""
-    page = Page.objects.filter(slug=Page.Slug.PRIVACY).only("updated_at").first()
-    return page.updated_at.isoformat(timespec="seconds") if page else "unpublished"
+def _privacy_notice_changed_at():
+    return Page.objects.filter(slug=Page.Slug.PRIVACY).values("updated_at")[:1]
+
+
+def privacy_notice_version(event: Event | None = None) -> str:
+    """The privacy notice a person agreed to: the time organisers last changed it (read
+    with the event by event_for_sign_up, when it was)."""
+    if event is not None and hasattr(event, "privacy_notice_changed_at"):
+        changed_at = event.privacy_notice_changed_at
+    else:
+        changed_at = _privacy_notice_changed_at().values_list("updated_at", flat=True).first()
+    return changed_at.isoformat(timespec="seconds") if changed_at else "unpublished"
+
+
+def event_for_sign_up() -> Event | None:
+    """The current event (Event.objects.current) with its registration window and the
+    privacy notice's version, in one query: a sign-up needs all three, and on a busy
+    sign-up every query costs more CPU to build than the database needs to answer it."""
+    return (
+        Event.objects.order_by("pk")
+        .select_related("registration_settings")
+        .annotate(privacy_notice_changed_at=models.Subquery(_privacy_notice_changed_at()))
+        .first()
+    )
 
 
 # --- the seat lock -------------------------------------------------------------------------
@@ -570,7 +590,7 @@ def _submit_to_public_pool(
         client_key=key if holds_seat else "",
         hold_expires_at=now
         + hold_duration(taken=sum(use.taken for use in uses.values()), capacity=event.capacity),
-        privacy_consent_version=privacy_notice_version(),
+        privacy_consent_version=privacy_notice_version(event),
         privacy_consented_at=now,
         **{field: data[field] for field in DETAIL_FIELDS if field in data},
     )

@@ -84,7 +84,9 @@ def _manage_redirect(token: str):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration_form(request):
-    event = _current_event()
+    event = services.event_for_sign_up()
+    if event is None:
+        raise Http404("No event has been loaded yet.")
     if request.method == "POST":
         form = RegistrationForm(request.POST, request.FILES)
     else:

@@ -85,6 +85,28 @@ class TestSignUpPage:
         assert Registration.objects.count() == 0
         assert queued == []
 
+    def test_sign_up_records_the_privacy_notice_version_it_agreed_to(self, client, event):
+        from programme.models import Page
+
+        notice = Page.objects.get(slug=Page.Slug.PRIVACY)
+        client.post("/anmeldung/", FORM, REMOTE_ADDR="192.0.2.1")
+        first = Registration.objects.get(email=FORM["email"])
+        assert first.privacy_consent_version == notice.updated_at.isoformat(timespec="seconds")
+
+        Page.objects.filter(pk=notice.pk).update(
+            updated_at=notice.updated_at + datetime.timedelta(days=3)
+        )
+        client.post("/anmeldung/", {**FORM, "email": "zweite@example.org"}, REMOTE_ADDR="192.0.2.2")
+        second = Registration.objects.get(email="zweite@example.org")
+        assert second.privacy_consent_version == (
+            notice.updated_at + datetime.timedelta(days=3)
+        ).isoformat(timespec="seconds")
+
+        Page.objects.filter(pk=notice.pk).delete()
+        client.post("/anmeldung/", {**FORM, "email": "dritte@example.org"}, REMOTE_ADDR="192.0.2.3")
+        third = Registration.objects.get(email="dritte@example.org")
+        assert third.privacy_consent_version == "unpublished"
+
     def test_honeypot_is_hidden_from_people_and_screen_readers(self, client, event):
         tree = html.fromstring(client.get("/anmeldung/").content)
         wrapper = tree.xpath('//input[@name="website"]/..')[0]
