@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
@@ -92,18 +93,21 @@ class OutboxBackend(BaseEmailBackend):
             if message.content_subtype == "html":
                 html, text = message.body, strip_tags(message.body)
             try:
-                for recipient in message.recipients():
-                    store_email(
-                        recipient=recipient,
-                        subject=message.subject,
-                        body_text=text,
-                        body_html=html,
-                        language=translation.get_language() or settings.LANGUAGE_CODE,
-                        attachments=_attachments_of(message),
-                        from_email=message.from_email,
-                        reply_to=message.reply_to[0] if message.reply_to else "",
-                        headers=message.extra_headers,
-                    )
+                # A savepoint: a message that cannot be stored, with fail_silently, must
+                # leave the caller's transaction usable.
+                with transaction.atomic():
+                    for recipient in message.recipients():
+                        store_email(
+                            recipient=recipient,
+                            subject=message.subject,
+                            body_text=text,
+                            body_html=html,
+                            language=translation.get_language() or settings.LANGUAGE_CODE,
+                            attachments=_attachments_of(message),
+                            from_email=message.from_email,
+                            reply_to=message.reply_to[0] if message.reply_to else "",
+                            headers=message.extra_headers,
+                        )
             except Exception:
                 if not self.fail_silently:
                     raise

@@ -33,20 +33,20 @@ FORM = {
 # Upper bounds, measured; a change that adds queries must raise them knowingly.
 RENDERED_PAGE_MAX = 10
 CACHED_PAGE = 1
-# The sign-up POST: 16 as SQLite counts (savepoints included), 11 statements on
-# PostgreSQL: the event, its registration window and the privacy notice's version in one
+# The sign-up POST: 14 as SQLite counts (transaction statements included), 11 statements
+# on PostgreSQL: the event, its registration window and the privacy notice's version in one
 # query; no look-up of the address before the insert (the unique constraint refuses a
 # second active registration); the seats counted in one statement; the email reuses the
-# event.
-SIGN_UP_POST_MAX = 16
+# event and is stored without a savepoint of its own.
+SIGN_UP_POST_MAX = 14
 CONFIRM_PAGE_MAX = 2
-# The confirmation POST: 14, since the token is looked up once, the event is read once
+# The confirmation POST: 12, since the token is looked up once, the event is read once
 # (under its lock) for the service, the emails and the page, and promotion reads the
 # released contingents only when someone waits for a free seat.
-CONFIRM_POST_MAX = 14
+CONFIRM_POST_MAX = 12
 # The confirmation POST that puts the person on the waiting list: its place is counted
 # once, for the email and the page.
-WAITLIST_CONFIRM_POST_MAX = 16
+WAITLIST_CONFIRM_POST_MAX = 14
 GUEST_LIST_MAX = 20
 
 
