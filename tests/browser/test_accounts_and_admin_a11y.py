@@ -67,7 +67,7 @@ def test_organiser_logs_in_with_the_keyboard_alone(site, page, django_user_model
         submit="^Einloggen$",
     )
 
-    assert page.url == site.url("/")
+    page.wait_for_url(site.url("/"))
 
 
 def test_wrong_password_is_announced_without_saying_which_part_is_wrong(site, page):

@@ -87,11 +87,11 @@ def test_language_switch_keeps_the_page(site, page, path):
     open_public_page(site, page, path, "")
 
     page.locator(".language-switch a[hreflang='en']").click()
-    assert page.url == site.url("/en" + path)
+    page.wait_for_url(site.url("/en" + path))
     assert page.locator("html").get_attribute("lang") == "en"
 
     page.locator(".language-switch a[hreflang='de']").click()
-    assert page.url == site.url(path)
+    page.wait_for_url(site.url(path))
     assert page.locator("html").get_attribute("lang") == "de"
 
 
@@ -107,7 +107,7 @@ def test_not_found_page_is_accessible_and_leads_home(site, page, language):
     assert_reflows(page)
     home = page.locator("main a").filter(has_text=re.compile("Startseite|home", re.I))
     home.click()
-    assert page.url == site.url(prefix + "/")
+    page.wait_for_url(site.url(prefix + "/"))
 
 
 def test_home_page_links_easy_language_and_accessibility_statement(site, page):
@@ -120,7 +120,7 @@ def test_home_page_links_easy_language_and_accessibility_statement(site, page):
     assert statement.count() >= 1
 
     easy.first.click()
-    assert page.url == site.url("/leichte-sprache/")
+    page.wait_for_url(site.url("/leichte-sprache/"))
 
 
 def test_easy_language_page_explains_registration_and_accessibility(site, page):

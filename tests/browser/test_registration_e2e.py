@@ -153,12 +153,12 @@ def test_registration_in_english_keeps_the_language_throughout(mail_site, page):
     site = mail_site
     page.goto(site.url("/anmeldung/"))
     page.locator(".language-switch a[hreflang='en']").click()
-    assert page.url == site.url("/en/anmeldung/")
+    page.wait_for_url(site.url("/en/anmeldung/"))
     assert page.locator("html").get_attribute("lang") == "en"
     assert_no_axe_violations(page, "registration form in English")
 
     register(page, site, email="jane@example.org", first_name="Jane", prefix="/en")
-    assert page.url == site.url("/en/anmeldung/danke/")
+    page.wait_for_url(site.url("/en/anmeldung/danke/"))
 
     confirm_link = link_from_latest_email(site, "jane@example.org", "/bestaetigen/")
     assert confirm_link.startswith(site.url("/en/anmeldung/bestaetigen/"))
@@ -173,7 +173,7 @@ def test_registration_in_english_keeps_the_language_throughout(mail_site, page):
     assert page.locator("html").get_attribute("lang") == "en"
     assert_no_axe_violations(page, "self-service page in English")
     page.locator(".language-switch a[hreflang='de']").click()
-    assert "/en/" not in page.url
+    page.wait_for_url(lambda url: "/en/" not in url)
     assert page.locator("html").get_attribute("lang") == "de"
     assert page.locator("h1").inner_text() == "Ihre Anmeldung"
 
@@ -204,7 +204,7 @@ def test_registration_with_the_keyboard_alone(mail_site, page):
         submit="Verbindlich anmelden",
     )
 
-    assert page.url == site.url("/anmeldung/danke/")
+    page.wait_for_url(site.url("/anmeldung/danke/"))
     deliver_outbox()
     assert received_messages(site.smtp, to="tastatur@example.org")
 
