@@ -11,15 +11,15 @@ from tests.browser.helpers import (
     assert_no_axe_violations,
     deliver_outbox,
     link_in_message,
-    path_or_skip,
     received_messages,
+    url_path,
 )
 from tests.registration.conftest import VALID
 
 
 @pytest.fixture
 def full_public_pool(site, smtp_server, settings, live_server):
-    path_or_skip("registration:form")
+    url_path("registration:form")
     settings.SITE_URL = live_server.url
     site.smtp = smtp_server
     event = Event.objects.current()
@@ -69,7 +69,7 @@ def test_invitation_email_to_a_seat_when_the_public_pool_is_full(
 
 @pytest.mark.parametrize("prefix", ["", "/en"])
 def test_wrong_code_and_missing_media_outlet_are_announced_accessibly(site, page, prefix):
-    path_or_skip("registration:form")
+    url_path("registration:form")
     page.goto(site.url(prefix + "/anmeldung/?code=FALSCHERCODE"))
     page.locator("#id_first_name").fill("Max")
     page.locator("#id_last_name").fill("Presse")

@@ -18,16 +18,16 @@ from tests.browser.helpers import (
     deliver_outbox,
     fill_form_by_keyboard,
     link_in_message,
-    path_or_skip,
     received_messages,
     tab_through,
+    url_path,
 )
 
 
 @pytest.fixture
 def mail_site(site, smtp_server, settings, live_server):
     """The live site, with email links pointing at it and mail going to loopback SMTP."""
-    path_or_skip("registration:form")
+    url_path("registration:form")
     settings.SITE_URL = live_server.url
     site.smtp = smtp_server
     return site
