@@ -107,7 +107,7 @@ class FixedPagesSitemap(_SiteSitemap):
 
     def items(self) -> list[str]:
         # The directions are a text page: TextPagesSitemap lists them.
-        return ["home", "programme", "speakers", "registration:form"]
+        return ["home", "programme", "speakers", "registration:form", "documentation:index"]
 
     def location(self, item: str) -> str:
         return reverse(item)

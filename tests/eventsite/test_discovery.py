@@ -95,6 +95,13 @@ def test_sitemap_lists_every_public_page_in_both_languages_with_alternates(clien
     assert not [loc for loc in entries if "/verwalten/" in loc or "/checkin/" in loc]
 
 
+def test_sitemap_lists_the_documentation_page(client, event):
+    entries = sitemap_entries(client)
+
+    german, english = f"{SITE}/dokumentation/", f"{SITE}/en/documentation/"
+    assert entries[german] == entries[english] == {"de": german, "en": english, "x-default": german}
+
+
 def test_sitemap_follows_the_programme(client, event):
     load_programme()
     from programme.models import Session
