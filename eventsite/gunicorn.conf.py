@@ -6,6 +6,14 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", min(4, multiprocessing.cpu_count() * 2 + 1)))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# Connections one worker takes at once (open and keep-alive), 4 per thread. gunicorn's
+# default is 1000: a gthread worker accepts while it has fewer, so under a burst of new
+# connections one busy worker took dozens and queued them for its two threads while others
+# had time. With 4 per thread the rest wait in the listen queue for whichever worker is
+# free: in the registration rush, p95 of the sign-ups fell from about 2 s to 1.3 s and of
+# the confirmations from 3-6 s to 0.7 s (docs/performance.md). Behind the proxy (which
+# opens a connection per request) this costs nothing.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", str(4 * threads)))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 # No worker recycling by default: nothing in the site is known to leak, and a recycled
