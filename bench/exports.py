@@ -58,7 +58,7 @@ def fill(rows: int, *, keep: bool = False) -> None:
     from django.utils import timezone
 
     from programme.seed import load_event
-    from registration.models import ENTRY_CODE_ALPHABET, Registration
+    from registration.models import ENTRY_CODE_ALPHABET, Registration, sort_name
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -77,11 +77,14 @@ def fill(rows: int, *, keep: bool = False) -> None:
             code += alphabet[n % len(alphabet)]
             n //= len(alphabet)
         digest = hashlib.sha256(str(i).encode()).hexdigest()
+        first_name, last_name = FIRST[i % len(FIRST)], f"{LAST[i % len(LAST)]} {i}"
         batch.append(
             Registration(
                 event=event,
-                first_name=FIRST[i % len(FIRST)],
-                last_name=f"{LAST[i % len(LAST)]} {i}",
+                first_name=first_name,
+                last_name=last_name,
+                # bulk_create does not call save(), which derives it otherwise.
+                sort_name=sort_name(last_name, first_name),
                 academic_title="Dr." if i % 7 == 0 else "",
                 email=f"person{i}@example.org",
                 organisation=ORGS[i % len(ORGS)] or "–",

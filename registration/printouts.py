@@ -2,10 +2,11 @@
 
 PDFs are drawn with reportlab in the DejaVu Sans font the site ships in programme/fonts/
 (every German and most European letters; licence in programme/fonts/DejaVu-LICENSE.txt),
-so no machine needs a font installed and nothing is downloaded. They are written to a file
-object, page by page, from registrations fetched in chunks; reportlab keeps every finished
-page until the file is written, so each page's drawing is compressed as soon as the page
-is finished (_end_page) and QR codes are drawn as few rectangles as possible.
+so no machine needs a font installed and nothing is downloaded. The registrations come
+from the database in chunks, already in alphabetical order (Registration.sort_name), and
+the pages go to the file a few hundred at a time (registration/pdfstream.py), so memory
+stays the same for 100 and for 100,000 guests. QR codes are drawn as few rectangles as
+possible.
 
 Layout rules that keep odd data tidy: every text is fitted into its box (a long
 organisation wraps onto a second line, then ends with “…”; a long name is set smaller),
@@ -15,8 +16,6 @@ and an empty field leaves its place empty instead of moving the rest.
 from __future__ import annotations
 
 import functools
-import unicodedata
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,13 +24,12 @@ from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfdoc import PDFName, PDFStream
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
 
 import programme
-from registration.codes import entry_qr
+from registration.codes import BADGE_MASK, entry_qr
 from registration.models import Registration
+from registration.pdfstream import ChunkedCanvas
 
 FONT_DIR = Path(programme.__file__).resolve().parent / "fonts"
 REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -44,43 +42,13 @@ def _register_fonts() -> None:
     pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
 
 
-def _end_page(canvas) -> None:
-    """Finish the page and compress its drawing now. reportlab holds the uncompressed
-    drawing of every page until save() (about 10 KB per badge, 1 GB for 100,000 badges);
-    compressed it is a tenth of that. reportlab leaves a stream with a Filter as it is."""
-    canvas.showPage()
-    page = canvas._doc.Pages.pages[-1]
-    if page.stream and not page.Contents:
-        contents = PDFStream(content=zlib.compress(page.stream.encode("utf8")))
-        contents.dictionary["Filter"] = PDFName("FlateDecode")
-        contents.__Comment__ = "page stream"
-        page.Contents = contents
-        page.stream = None
-
-
 # --- order and data ------------------------------------------------------------------------
 
 
-def sort_key(text: str) -> str:
-    """Alphabetical as in a German list (DIN 5007, variant 1): Ä with A, ß as ss, accents
-    ignored, case ignored. The database's own order would put “Özdemir” after “Zander”."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def alphabetical(queryset) -> Iterator[Registration]:
-    """The registrations by last name, first name, in chunks: only the ids and names of
-    all are held at once, the full rows of one chunk at a time."""
-    names = queryset.values_list("pk", "last_name", "first_name").iterator(chunk_size=CHUNK)
-    order = [
-        pk
-        for pk, last, first in sorted(names, key=lambda r: (sort_key(r[1]), sort_key(r[2]), r[0]))
-    ]
-    for start in range(0, len(order), CHUNK):
-        ids = order[start : start + CHUNK]
-        rows = Registration.objects.in_bulk(ids)
-        for pk in ids:
-            yield rows[pk]
+    """The registrations by last name, first name (German order, see models.sort_key), in chunks
+    from the database: the database sorts, one chunk of rows is held at a time."""
+    return queryset.alphabetical().iterator(chunk_size=CHUNK)
 
 
 def admitted(queryset):
@@ -156,13 +124,14 @@ def entry_list_pdf(queryset, out, *, event) -> int:
     queryset = admitted(queryset)
     total = queryset.count()
     pages = max(1, -(-total // ROWS_PER_PAGE))
-    canvas = Canvas(out, pagesize=A4, pageCompression=1)
-    canvas.setTitle(_("Einlassliste") + f" – {event}")
-    canvas.setAuthor(str(event))
+    document = ChunkedCanvas(
+        out, pagesize=A4, title=_("Einlassliste") + f" – {event}", author=str(event)
+    )
     printed = _printed_at()
     rows = alphabetical(queryset)
     number = 0
     for page in range(1, pages + 1):
+        canvas = document.canvas
         _entry_list_header(canvas, event, total, printed)
         y = PAGE_H - MARGIN - HEADER_H
         for _row in range(ROWS_PER_PAGE):
@@ -177,8 +146,8 @@ def entry_list_pdf(queryset, out, *, event) -> int:
         canvas.drawRightString(
             COLUMN_END, MARGIN, _("Seite %(page)s von %(pages)s") % {"page": page, "pages": pages}
         )
-        _end_page(canvas)
-    canvas.save()
+        document.end_page()
+    document.close()
     return pages
 
 
@@ -254,27 +223,30 @@ def badges_pdf(queryset, out, *, event, layout: str = "a4") -> int:
     page_w, page_h = spec["pagesize"]
     badge_w, badge_h = spec["badge"]
     per_page = spec["columns"] * spec["rows"]
-    canvas = Canvas(out, pagesize=spec["pagesize"], pageCompression=1)
-    canvas.setTitle(_("Namensschilder") + f" – {event}")
+    document = ChunkedCanvas(
+        out, pagesize=spec["pagesize"], title=_("Namensschilder") + f" – {event}"
+    )
     pages = 0
     slot = 0
     for registration in alphabetical(admitted(queryset)):
         if slot == per_page:
-            _end_page(canvas)
+            document.end_page()
             slot = 0
         if slot == 0:
             pages += 1
+        canvas = document.canvas
         column, row = slot % spec["columns"], slot // spec["columns"]
         x = column * badge_w
         y = page_h - (row + 1) * badge_h
         _badge(canvas, x, y, badge_w, badge_h, registration, event, large=layout == "a6")
         slot += 1
     if pages == 0:
+        canvas = document.canvas
         canvas.setFont(REGULAR, 10)
         canvas.drawString(15 * mm, page_h - 20 * mm, _("Keine bestätigten Anmeldungen ausgewählt."))
         pages = 1
-    _end_page(canvas)
-    canvas.save()
+    document.end_page()
+    document.close()
     return pages
 
 
@@ -342,7 +314,7 @@ def _badge(canvas, x, y, width, height, registration, event, *, large: bool):
 def _draw_qr(canvas, code: str, x: float, y: float, size: float) -> None:
     """The regular QR code, drawn as vector rectangles (sharp at any printer resolution):
     one rectangle per run of dark modules in a row, not one per module."""
-    matrix = list(entry_qr(code).matrix_iter(scale=1, border=2))
+    matrix = list(entry_qr(code, mask=BADGE_MASK).matrix_iter(scale=1, border=2))
     cell = size / len(matrix)
     path = canvas.beginPath()
     for row_index, row in enumerate(matrix):

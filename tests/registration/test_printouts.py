@@ -1,17 +1,23 @@
 """Entry list and badges as PDF, the guest list as XLSX: read back as a person would."""
 
 import datetime
+import gc
+import importlib
 import io
 import re
+import subprocess
+import tracemalloc
 
 import openpyxl
 import pypdf
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
-from registration import exports, printouts, services
-from registration.models import Registration
+from audit import Actor
+from registration import codes, exports, models, pdfstream, printouts, retention, services
+from registration.models import Registration, new_entry_code
 from tests.registration.qr import decode_qr
 
 CHANGELIST = reverse("admin:registration_registration_changelist")
@@ -63,7 +69,7 @@ def act(client, action, registrations):
 
 def test_german_alphabetical_order():
     names = ["Zander", "Özdemir", "Strauß", "Adler", "Ostermann", "Straub"]
-    assert sorted(names, key=printouts.sort_key) == [
+    assert sorted(names, key=models.sort_key) == [
         "Adler",
         "Ostermann",
         "Özdemir",
@@ -192,3 +198,182 @@ def test_empty_fields_lay_out(event, confirmed_registration):
         out = io.BytesIO()
         assert printouts.badges_pdf(Registration.objects.all(), out, event=event, layout=layout)
         assert re.search(r"\bX\b", pdf_text(out.getvalue())[0])
+
+
+# --- long lists: the PDF is written in chunks, the database sorts --------------------------
+
+# Shuffled on purpose; the German order is that of the list in the test below.
+GUESTS_IN_ORDER = [
+    ("Anna", "Adler"),
+    ("Bernd", "Adler von Berg"),
+    ("Carla", "Adlerberg"),
+    ("Dora", "Ostermann"),
+    ("Ömer", "Özdemir"),
+    ("Erik", "Straub"),
+    ("Jörg", "Strauß"),
+    ("Émile", "Zander"),
+    ("Zoë", "Zander"),
+]
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Entry lists of two rows a page, PDFs written two pages at a time: a few guests make
+    a document of several chunks."""
+    monkeypatch.setattr(printouts, "ROWS_PER_PAGE", 2)
+    monkeypatch.setattr(pdfstream, "PAGES_PER_CHUNK", 2)
+
+
+@pytest.fixture
+def many_guests(event, confirmed_registration):
+    services.set_capacity(event=event, capacity=20)
+    created = {}
+    for index in (4, 8, 0, 6, 2, 7, 1, 5, 3):
+        first, last = GUESTS_IN_ORDER[index]
+        created[(first, last)] = confirmed_registration(
+            f"guest{index}@example.org", first_name=first, last_name=last
+        )
+    return created
+
+
+def assert_valid_xref(data: bytes) -> None:
+    """Every object is where the cross-reference table says, as a viewer looks it up."""
+    start = int(data.rsplit(b"startxref", 1)[1].split()[0])
+    assert data[start:].startswith(b"xref\n0 ")
+    lines = data[start:].split(b"\n")
+    size = int(lines[1].split()[1])
+    assert lines[2] == b"0000000000 65535 f "
+    for number, line in enumerate(lines[3 : 2 + size], start=1):
+        offset, generation, kind = line.split()
+        assert (generation, kind) == (b"00000", b"n")
+        assert data[int(offset) :].startswith(b"%d 0 obj\n" % number), number
+    assert b"/Size %d " % size in data[start:]
+
+
+def render(path, tmp_path, resolution=30) -> list:
+    """The pages as poppler draws them; poppler reports a damaged file on stderr."""
+    result = subprocess.run(
+        ["pdftoppm", "-png", "-r", str(resolution), str(path), str(tmp_path / "page")],
+        capture_output=True,
+        check=True,
+    )
+    assert result.stderr == b""
+    return sorted(tmp_path.glob("page*.png"))
+
+
+def test_entry_list_of_three_chunks_has_every_guest_in_german_order(
+    event, many_guests, small_chunks, tmp_path
+):
+    path = tmp_path / "list.pdf"
+    with path.open("wb") as out:
+        pages = printouts.entry_list_pdf(Registration.objects.all(), out, event=event)
+
+    data = path.read_bytes()
+    assert_valid_xref(data)
+    reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
+    texts = [page.extract_text() for page in reader.pages]
+    assert pages == len(texts) == 5
+    for number, text in enumerate(texts, start=1):
+        assert f"Seite {number} von 5" in text
+    assert reader.metadata.title == f"Einlassliste – {event}"
+    everything = "\n".join(texts)
+    positions = [everything.index(f"{last}, {first}") for first, last in GUESTS_IN_ORDER]
+    assert positions == sorted(positions)
+    for number, (first, last) in enumerate(GUESTS_IN_ORDER, start=1):
+        assert re.search(rf"^{number}\s+{last}, {first}$", everything, re.MULTILINE), number
+    assert len(render(path, tmp_path)) == 5
+
+
+def test_badges_of_three_chunks_one_per_page_in_order_and_every_code_scans(
+    event, many_guests, small_chunks, tmp_path
+):
+    chosen = [many_guests[name] for name in GUESTS_IN_ORDER[:5]]
+    path = tmp_path / "badges.pdf"
+    with path.open("wb") as out:
+        pages = printouts.badges_pdf(
+            Registration.objects.filter(pk__in=[r.pk for r in chosen]),
+            out,
+            event=event,
+            layout="a6",
+        )
+
+    data = path.read_bytes()
+    assert_valid_xref(data)
+    texts = pdf_text(data)
+    assert pages == len(texts) == 5
+    for text, registration in zip(texts, chosen, strict=True):
+        assert registration.first_name in text and registration.last_name in text
+    pngs = render(path, tmp_path, resolution=150)
+    assert [decode_qr(png.read_bytes()) for png in pngs] == [
+        ("QRCode", registration.entry_code) for registration in chosen
+    ]
+
+
+def test_badge_mask_gives_codes_that_scan():
+    """Badges use one fixed mask instead of the best of eight; every code still scans."""
+    for code in ("22222222", "ZZZZZZZZ", "7KQMX3PD", *(new_entry_code() for _ in range(60))):
+        png = io.BytesIO()
+        codes.entry_qr(code, mask=codes.BADGE_MASK).save(png, kind="png", scale=4, border=4)
+        assert decode_qr(png.getvalue()) == ("QRCode", code)
+
+
+class _Discard:
+    def write(self, data):
+        return len(data)
+
+
+def _peak_of_pages(pages: int) -> int:
+    printouts._register_fonts()
+    gc.collect()
+    tracemalloc.start()
+    document = pdfstream.ChunkedCanvas(_Discard(), pagesize=printouts.A6)
+    for number in range(pages):
+        document.canvas.setFont(printouts.REGULAR, 12)
+        document.canvas.drawString(40, 200, f"Ärztin Nummer {number} – Straße")
+        document.end_page()
+    document.close()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def test_pdf_writer_memory_does_not_grow_with_the_pages(monkeypatch):
+    monkeypatch.setattr(pdfstream, "PAGES_PER_CHUNK", 50)
+    small, large = _peak_of_pages(100), _peak_of_pages(1000)
+    # Ten times the pages: the byte offsets (8 bytes an object) may grow, nothing else. One
+    # Canvas for all pages would keep some 5 KB a page here.
+    assert large - small < 64 * 1024, (small, large)
+
+
+def _alphabetical_last_names():
+    return [r.last_name for r in Registration.objects.filter(status="confirmed").alphabetical()]
+
+
+def test_sort_name_follows_a_change_by_the_guest(guests):
+    services.update_details(registration=guests["adler"], data={"last_name": "Zuse"})
+
+    assert _alphabetical_last_names() == ["Özdemir", "Strauß", "Zander", "Zuse"]
+
+
+def test_sort_name_follows_a_correction_by_the_organisers(admin_client, guests):
+    services.change_details_by_organiser(
+        registration=guests["zander"], data={"last_name": "Aalto", "first_name": "Alvar"}
+    )
+
+    assert _alphabetical_last_names() == ["Aalto", "Adler", "Özdemir", "Strauß"]
+
+
+def test_sort_name_keeps_no_name_after_anonymisation(guests):
+    retention.anonymise(registration=guests["strauss"], actor=Actor.organiser(None))
+
+    stored = Registration.objects.values_list("sort_name", flat=True).get(pk=guests["strauss"].pk)
+    assert bytes(stored) == models.sort_name("", "")
+
+
+def test_migration_fills_the_sort_names_of_existing_registrations(guests):
+    Registration.objects.update(sort_name=b"")
+    migration = importlib.import_module("registration.migrations.0009_registration_sort_name")
+
+    migration.fill_sort_names(apps, None)
+
+    assert _alphabetical_last_names() == ["Adler", "Özdemir", "Strauß", "Zander"]
