@@ -39,7 +39,8 @@ from pypdf.generic import (
 from reportlab.pdfgen.canvas import Canvas
 
 # Pages drawn into one in-memory PDF before it is copied to the file: large enough that the
-# font subsets each chunk embeds cost little, small enough that a chunk stays a few MiB.
+# font subsets each chunk embeds cost little, small enough that a chunk stays a few MiB
+# (reportlab holds each page's drawing uncompressed until the chunk is saved).
 PAGES_PER_CHUNK = 250
 
 # Object numbers written last but known from the start, so that every page can point to
@@ -161,8 +162,9 @@ class StreamingPdf:
 
 
 class ChunkedCanvas:
-    """A reportlab Canvas for the current page; every PAGES_PER_CHUNK pages the finished
-    ones go into the StreamingPdf on `out` and drawing goes on in a fresh Canvas.
+    """A reportlab Canvas for the current page; every pages_per_chunk pages (default
+    PAGES_PER_CHUNK) the finished ones go into the StreamingPdf on `out` and drawing goes on
+    in a fresh Canvas.
 
         document = ChunkedCanvas(out, pagesize=A4, title="…")
         document.canvas.drawString(…)
@@ -171,9 +173,18 @@ class ChunkedCanvas:
         document.close()
     """
 
-    def __init__(self, out, *, pagesize, title: str = "", author: str = ""):
+    def __init__(
+        self,
+        out,
+        *,
+        pagesize,
+        title: str = "",
+        author: str = "",
+        pages_per_chunk: int | None = None,
+    ):
         self._pdf = StreamingPdf(out, title=title, author=author)
         self._pagesize = pagesize
+        self._pages_per_chunk = pages_per_chunk or PAGES_PER_CHUNK
         self._pages_in_chunk = 0
         self._new_canvas()
 
@@ -184,7 +195,7 @@ class ChunkedCanvas:
     def end_page(self) -> None:
         self.canvas.showPage()
         self._pages_in_chunk += 1
-        if self._pages_in_chunk == PAGES_PER_CHUNK:
+        if self._pages_in_chunk == self._pages_per_chunk:
             self._flush()
             self._new_canvas()
 

@@ -209,6 +209,10 @@ def _entry_list_row(canvas, y, number, registration):
 # A common label sheet: 2 x 4 labels of 105 x 74 mm on A4, no margins (e.g. Avery
 # Zweckform 3427 and its like). One badge per A6 page is the other format.
 LABEL_W, LABEL_H = 105 * mm, PAGE_H / 4
+# Badges per chunk of the PDF (pdfstream): until its chunk is written a badge's drawing
+# takes some 10 KB on an A4 sheet, 20 KB on a page of its own, so a chunk of 500 badges
+# (63 A4 sheets or 500 A6 cards) holds 5 to 10 MiB.
+BADGES_PER_CHUNK = 500
 LAYOUTS = {
     "a4": {"pagesize": A4, "columns": 2, "rows": 4, "badge": (LABEL_W, LABEL_H)},
     "a6": {"pagesize": (A6[0], A6[1]), "columns": 1, "rows": 1, "badge": A6},
@@ -224,7 +228,10 @@ def badges_pdf(queryset, out, *, event, layout: str = "a4") -> int:
     badge_w, badge_h = spec["badge"]
     per_page = spec["columns"] * spec["rows"]
     document = ChunkedCanvas(
-        out, pagesize=spec["pagesize"], title=_("Namensschilder") + f" – {event}"
+        out,
+        pagesize=spec["pagesize"],
+        title=_("Namensschilder") + f" – {event}",
+        pages_per_chunk=-(-BADGES_PER_CHUNK // per_page),
     )
     pages = 0
     slot = 0

@@ -218,10 +218,11 @@ GUESTS_IN_ORDER = [
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    """Entry lists of two rows a page, PDFs written two pages at a time: a few guests make
-    a document of several chunks."""
+    """Entry lists of two rows a page, PDFs written two pages (or two badges) at a time: a
+    few guests make a document of several chunks."""
     monkeypatch.setattr(printouts, "ROWS_PER_PAGE", 2)
     monkeypatch.setattr(pdfstream, "PAGES_PER_CHUNK", 2)
+    monkeypatch.setattr(printouts, "BADGES_PER_CHUNK", 2)
 
 
 @pytest.fixture
