@@ -33,11 +33,12 @@ FORM = {
 # Upper bounds, measured; a change that adds queries must raise them knowingly.
 RENDERED_PAGE_MAX = 10
 CACHED_PAGE = 1
-# The sign-up POST: 14 as SQLite counts (transaction statements included), 11 statements
-# on PostgreSQL: the event, its registration window and the privacy notice's version in one
-# query; no look-up of the address before the insert (the unique constraint refuses a
-# second active registration); the seats counted in one statement; the email reuses the
-# event and is stored without a savepoint of its own.
+# The sign-up POST: 14 as a test counts them (inside the test's transaction its atomic
+# blocks are savepoints), 9 statements outside a test (bench/request_cost.py): the event,
+# its registration window and the privacy notice's version in one query; no look-up of
+# the address before the insert (the unique constraint refuses a second active
+# registration); the seats counted in one statement; the email reuses the event and is
+# stored without a savepoint of its own.
 SIGN_UP_POST_MAX = 14
 CONFIRM_PAGE_MAX = 2
 # The confirmation POST: 12, since the token is looked up once, the event is read once
