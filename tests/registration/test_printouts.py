@@ -111,6 +111,17 @@ def test_entry_list_numbers_its_pages(event, confirmed_registration, tmp_path):
     assert "Seite 1 von 2" in texts[0] and "Seite 2 von 2" in texts[1]
 
 
+def test_page_streams_are_compressed_binary_not_ascii85(event, confirmed_registration):
+    """The PDFs are downloads: their page drawings are deflated only, without reportlab's
+    default ASCII85 wrapping, which adds a quarter to every stream."""
+    confirmed_registration("ascii@example.org", last_name="Adler")
+    out = io.BytesIO()
+    printouts.entry_list_pdf(Registration.objects.all(), out, event=event)
+    page = pypdf.PdfReader(io.BytesIO(out.getvalue())).pages[0]
+    contents = page["/Contents"].get_object()
+    assert contents["/Filter"] in ("/FlateDecode", ["/FlateDecode"])
+
+
 @pytest.mark.parametrize(
     ("action", "pages", "size"),
     [
