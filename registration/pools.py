@@ -73,16 +73,15 @@ def _seat_counts(
     """Taken seats (taken_filter's rule: confirmed, or a hold that has not run out) and
     waiting people per contingent id (None: no contingent), in one grouped statement."""
     holding = Registration.HOLDING_STATUSES
+    counted = [Status.CONFIRMED, *holding, Status.WAITING]
     sql = (
         "SELECT contingent_id,"
-        " SUM(CASE WHEN status = %s OR (status IN (%s, %s) AND hold_expires_at > %s)"
-        " THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN status = %s OR (status IN ({', '.join(['%s'] * len(holding))})"
+        " AND hold_expires_at > %s) THEN 1 ELSE 0 END),"
         " SUM(CASE WHEN status = %s THEN 1 ELSE 0 END)"
         f" FROM {Registration._meta.db_table}"
-        " WHERE event_id = %s AND status IN (%s, %s, %s, %s)"
+        f" WHERE event_id = %s AND status IN ({', '.join(['%s'] * len(counted))})"
     )
-    assert len(holding) == 2, "the statement names two holding statuses"
-    counted = [Status.CONFIRMED, *holding, Status.WAITING]
     params = [
         Status.CONFIRMED,
         *holding,

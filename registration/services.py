@@ -262,7 +262,7 @@ def current_hold_hours(seats: SeatStatus) -> int:
 
 
 def _privacy_notice_changed_at():
-    return Page.objects.filter(slug=Page.Slug.PRIVACY).values("updated_at")[:1]
+    return Page.objects.filter(slug=Page.Slug.PRIVACY).values_list("updated_at", flat=True)
 
 
 def privacy_notice_version(event: Event | None = None) -> str:
@@ -271,7 +271,7 @@ def privacy_notice_version(event: Event | None = None) -> str:
     if event is not None and hasattr(event, "privacy_notice_changed_at"):
         changed_at = event.privacy_notice_changed_at
     else:
-        changed_at = _privacy_notice_changed_at().values_list("updated_at", flat=True).first()
+        changed_at = _privacy_notice_changed_at().first()
     return changed_at.isoformat(timespec="seconds") if changed_at else "unpublished"
 
 
@@ -280,10 +280,9 @@ def event_for_sign_up() -> Event | None:
     privacy notice's version, in one query: a sign-up needs all three, and on a busy
     sign-up every query costs more CPU to build than the database needs to answer it."""
     return (
-        Event.objects.order_by("pk")
-        .select_related("registration_settings")
-        .annotate(privacy_notice_changed_at=models.Subquery(_privacy_notice_changed_at()))
-        .first()
+        Event.objects.select_related("registration_settings")
+        .annotate(privacy_notice_changed_at=models.Subquery(_privacy_notice_changed_at()[:1]))
+        .current()
     )
 
 
