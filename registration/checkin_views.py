@@ -89,12 +89,17 @@ def _texts() -> dict[str, str]:
     }
 
 
+# The header that marks a door page the service worker may keep for an offline reload.
+OFFLINE_SHELL_HEADER = "X-Door-Offline-Shell"
+
+
 @door_staff_only
 @require_GET
 def door(request):
     event = _current_event()
     query = request.GET.get("q", "").strip()[:100]
-    return render(
+    result = request.session.pop("door_result", None)
+    response = render(
         request,
         "registration/checkin/door.html",
         {
@@ -102,10 +107,15 @@ def door(request):
             "query": query,
             "guests": checkin.find_guests(event, query) if query else [],
             "counts": checkin.door_counts(event),
-            "result": request.session.pop("door_result", None),
+            "result": result,
             "texts": _texts(),
         },
     )
+    # Only the empty page is kept offline: a result or search results name guests, and a
+    # result shown again on an offline reload would look like a check-in just made.
+    if not query and result is None:
+        response[OFFLINE_SHELL_HEADER] = "1"
+    return response
 
 
 def _back_to_door(request) -> HttpResponseRedirect:
@@ -195,11 +205,15 @@ def service_worker(request):
     the door's URL and its static files' URLs."""
     door_url = reverse("registration:checkin")
     assets = [static(path) for path in DOOR_ASSETS]
-    version = hashlib.sha256(json.dumps([door_url, *assets]).encode()).hexdigest()[:12]
+    # With the header in it, a worker that kept door pages by another rule replaces its cache.
+    version = hashlib.sha256(
+        json.dumps([door_url, *assets, OFFLINE_SHELL_HEADER]).encode()
+    ).hexdigest()[:12]
     response = render(
         request,
         "registration/checkin/service_worker.js",
         {
+            "shell_header": json.dumps(OFFLINE_SHELL_HEADER),
             "door_url": json.dumps(door_url),
             "assets": json.dumps(assets),
             "version": json.dumps(version),

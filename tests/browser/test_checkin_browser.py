@@ -229,6 +229,44 @@ def test_reload_while_offline_keeps_the_door_usable_and_the_check_in_arrives_onc
         request_started.disconnect(record)
 
 
+def test_offline_reload_never_shows_an_earlier_guests_result(site, browser, guests):
+    """The door page the service worker keeps is the empty page: a result shown after a
+    plain form (an undo, a check-in without the script) names a guest and is news once,
+    so a reload while offline must not show it again as if it had just happened."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    context, page = _device(browser, site, _door_user("anna"))
+    _wait_for_service_worker(page)
+    page.wait_for_load_state("networkidle")
+    # What the undo form leaves for the door page it redirects to (checkin_views.undo).
+    (session_key,) = [c["value"] for c in context.cookies() if c["name"] == "sessionid"]
+    session = SessionStore(session_key=session_key)
+    session["door_result"] = {
+        "outcome": "undone",
+        "name": "Erika Müßig",
+        "message": "Einlass rückgängig gemacht.",
+    }
+    session.save()
+    page.goto(site.url("/checkin/"))
+    expect(page.locator("#door-result")).to_contain_text("Erika Müßig")
+    page.wait_for_load_state("networkidle")
+
+    context.set_offline(True)
+    response = page.reload()
+
+    assert response.from_service_worker
+    expect(page.locator("#door-online")).to_contain_text("Offline")
+    expect(page.locator("#door-result")).not_to_contain_text("Erika Müßig")
+    expect(page.locator("#door-result")).not_to_contain_text("RÜCKGÄNGIG")
+    cached = page.evaluate(
+        "() => caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k)"
+        ".then(c => c.match(location.pathname)).then(r => r ? r.text() : ''))))"
+        ".then(texts => texts.join(''))"
+    )
+    assert "Erika Müßig" not in cached
+    context.close()
+
+
 def test_two_offline_devices_one_guest_arrives_once_with_the_earliest_time(site, browser, guests):
     anna, ben = _door_user("anna"), _door_user("ben")
     context_a, page_a = _device(browser, site, anna)

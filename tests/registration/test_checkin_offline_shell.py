@@ -8,7 +8,7 @@ import re
 import pytest
 from django.templatetags.static import static
 
-from registration.checkin_views import DOOR_ASSETS
+from registration.checkin_views import DOOR_ASSETS, OFFLINE_SHELL_HEADER
 
 
 @pytest.fixture
@@ -60,3 +60,27 @@ def test_worker_is_a_script_the_strict_policy_allows(client, event):
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "script-src" not in policy and "worker-src" not in policy  # 'self' applies
+
+
+def test_only_the_empty_door_page_is_marked_for_the_offline_copy(
+    door, event, confirmed_registration
+):
+    """The worker keeps a door page only when the server marks it as the empty page: a
+    result after a plain form, or search results, name guests and are news once (the
+    worker's side: tests/browser/test_checkin_browser.py)."""
+    guest = confirmed_registration("erika@example.org", last_name="Müßig")
+    assert door.get("/checkin/")[OFFLINE_SHELL_HEADER] == "1"
+
+    door.post(f"/checkin/{guest.pk}/einlassen/")
+    after_check_in = door.get("/checkin/")
+    assert '<p class="door-result-title">EINLASS</p>' in after_check_in.content.decode()
+    assert OFFLINE_SHELL_HEADER not in after_check_in
+
+    search = door.get("/checkin/", {"q": guest.last_name})
+    assert guest.last_name in search.content.decode()
+    assert OFFLINE_SHELL_HEADER not in search
+
+    # The result is shown once; the next page is the empty one again.
+    again = door.get("/checkin/")
+    assert 'class="door-result-title"' not in again.content.decode()
+    assert again[OFFLINE_SHELL_HEADER] == "1"

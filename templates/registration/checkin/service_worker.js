@@ -6,23 +6,34 @@
  * shell. Logging out deletes these caches and this worker (checkin.js, Clear-Site-Data).
  *
  * - The door page: network first, the cached copy when the network fails or is slower
- *   than NETWORK_WAIT_MS (a dead venue network often hangs instead of failing).
+ *   than NETWORK_WAIT_MS (a dead venue network often hangs instead of failing). Only a
+ *   copy the server marks with SHELL_HEADER is kept: the empty page, without a guest's
+ *   result or search results (checkin_views.door).
  * - Its assets: the cached copy at once, refreshed from the network in the background.
  * Rendered by registration.checkin_views.service_worker; the cache name changes when an
  * asset's (hashed) URL does, and the old cache is deleted on activation.
  */
 "use strict";
 
+const SHELL_HEADER = {{ shell_header|safe }};
 const DOOR = {{ door_url|safe }};
 const ASSETS = {{ assets|safe }};
 const PREFIX = "door-" + DOOR + "-";
 const CACHE = PREFIX + {{ version|safe }};
 const NETWORK_WAIT_MS = 4000;
 
+function isShell(response) {
+  return response.headers.get(SHELL_HEADER) === "1";
+}
+
 function fetchToCache(cache, url) {
   return fetch(url, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
     // A redirect (to the login page) is never stored as the door page.
-    if (response.ok && !response.redirected) return cache.put(url, response);
+    if (response.ok && !response.redirected) {
+      // A door page with a result is not kept; the next empty one will be (doorPage).
+      if (url === DOOR && !isShell(response)) return undefined;
+      return cache.put(url, response);
+    }
     throw new Error("not cached: " + url + " " + response.status);
   });
 }
@@ -66,7 +77,7 @@ function doorPage(request, url) {
     var timer = setTimeout(fromCache, NETWORK_WAIT_MS);
     network.then(function (response) {
       clearTimeout(timer);
-      if (response.ok && !response.redirected && !url.search) {
+      if (response.ok && !response.redirected && isShell(response)) {
         var copy = response.clone();
         caches.open(CACHE).then(function (cache) { return cache.put(DOOR, copy); });
       }
