@@ -54,7 +54,7 @@ serve:
 	$(VENV)/bin/gunicorn --config eventsite/gunicorn.conf.py --bind 127.0.0.1:$(PORT) eventsite.wsgi
 
 organiser: install var/secret_key
-	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py createsuperuser
+	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py createorganiser
 
 # Tests run with DEBUG off, as in production, with a throw-away key.
 test: export SECRET_KEY = test-only-secret-key-not-for-production
