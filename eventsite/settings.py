@@ -387,6 +387,12 @@ PERIODIC_JOBS = [
         "run": "registration.services.release_due_contingents",
         "every": timedelta(minutes=1),
     },
+    # Speaker photos previewed and never saved (programme/photos.py).
+    {
+        "name": "delete-unused-photos",
+        "run": "programme.photos.delete_unused_variants",
+        "every": timedelta(hours=1),
+    },
     {
         "name": "purge-rate-limit-counters",
         "run": "registration.services.purge_rate_limit_counters",

@@ -9,11 +9,16 @@ file name is never used.
     prepared = prepare_photo(upload)      # in the form's clean(): raises PhotoRejected
     set_speaker_photo(speaker=speaker, photo=prepared)
     remove_speaker_photo(speaker=speaker)
+
+A photo a speaker previews but never saves belongs to nobody: delete_unused_variants (a
+periodic job) deletes it a day later.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
+import re
 import secrets
 import struct
 import warnings
@@ -22,6 +27,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
@@ -231,3 +237,35 @@ def delete_variants(key: str) -> None:
     for size in SIZES:
         for extension in ("webp", "jpg"):
             default_storage.delete(variant_name(key, size, extension))
+
+
+# A speaker's preview may be saved for half of this (speakers.views); variants that no
+# speaker points to after all of it are a preview left behind, a face kept for nothing.
+UNUSED_VARIANTS_KEPT = datetime.timedelta(hours=24)
+VARIANT_FILE = re.compile(r"^(?P<key>[0-9a-f]{32})-\d+\.(?:webp|jpg)$")
+
+
+def delete_unused_variants(now: datetime.datetime | None = None) -> int:
+    """Delete the stored variants no speaker points to, once they are older than
+    UNUSED_VARIANTS_KEPT; returns how many files went. Other files in the folder are not
+    touched."""
+    now = now or timezone.now()
+    try:
+        _folders, files = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return 0
+    in_use = set(Speaker.objects.exclude(photo_key="").values_list("photo_key", flat=True))
+    deleted = 0
+    for name in files:
+        match = VARIANT_FILE.match(name)
+        if match is None or match["key"] in in_use:
+            continue
+        path = f"{FOLDER}/{name}"
+        try:
+            if now - default_storage.get_modified_time(path) < UNUSED_VARIANTS_KEPT:
+                continue
+            default_storage.delete(path)
+        except FileNotFoundError:  # another worker was quicker
+            continue
+        deleted += 1
+    return deleted

@@ -3,6 +3,7 @@ speakers/services.py."""
 
 from __future__ import annotations
 
+import datetime
 import functools
 
 from allauth.core import ratelimit
@@ -12,19 +13,20 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from programme import exports
 from programme.models import Event, Session
-from programme.photos import delete_variants, store_variants
+from programme.photos import UNUSED_VARIANTS_KEPT, delete_variants, store_variants
 from speakers import services
 from speakers.forms import NewLinkForm, ParticipationForm, ProfileForm, SetPasswordForm, SlidesForm
 from speakers.models import Slides, SpeakerNote
 
 PREVIEW_KEY = "speaker_profile_preview"
+PREVIEW_VALID_FOR = UNUSED_VARIANTS_KEPT / 2
 
 
 def speaker_required(view):
@@ -133,6 +135,16 @@ def _discard_pending_photo(request) -> None:
         delete_variants(pending["photo_key"])
 
 
+def _preview_still_valid(pending: dict) -> bool:
+    # Half the time an unused photo is kept: the photo of a preview that may still be
+    # saved is never deleted under it (photos.delete_unused_variants).
+    try:
+        stored_at = datetime.datetime.fromisoformat(pending["stored_at"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    return timezone.now() - stored_at < PREVIEW_VALID_FOR
+
+
 def _preview_profile(request, speaker, form):
     """Show the public card as it will look; nothing is changed until the speaker saves.
     A new photo is stored under its own key meanwhile and only then put in place."""
@@ -140,7 +152,12 @@ def _preview_profile(request, speaker, form):
     data = {name: form.cleaned_data[name] for name in ProfileForm.Meta.fields}
     photo_key = store_variants(form.prepared_photo) if form.prepared_photo else None
     remove = bool(form.cleaned_data.get("remove_photo"))
-    request.session[PREVIEW_KEY] = {"data": data, "photo_key": photo_key, "remove_photo": remove}
+    request.session[PREVIEW_KEY] = {
+        "data": data,
+        "photo_key": photo_key,
+        "remove_photo": remove,
+        "stored_at": timezone.now().isoformat(),
+    }
     preview = form.instance  # changed in memory only: the form applied the cleaned data
     if photo_key:
         preview.photo_key = photo_key
@@ -151,6 +168,9 @@ def _preview_profile(request, speaker, form):
 
 def _save_profile(request, speaker):
     pending = request.session.get(PREVIEW_KEY)
+    if pending and not _preview_still_valid(pending):
+        _discard_pending_photo(request)
+        pending = None
     if not pending:
         messages.error(
             request,

@@ -1,14 +1,20 @@
 """The portal: a speaker's sessions with their facts, notes, participation, .ics, profile
 with photo preview, slides; and nothing of anybody else's (404)."""
 
+import datetime
 import io
 
 import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
 from PIL import Image
 from pypdf import PdfWriter
 
+from programme import photos
 from programme.models import Speaker
 from speakers import services
 from speakers.models import Slides, SpeakerAccess, SpeakerNote
@@ -154,6 +160,61 @@ def test_profile_edit_previews_then_saves_and_shows_publicly(
     assert speaker.photo_key
     public = speaker_client.get(speaker.get_absolute_url()).content.decode()
     assert "Referatsleiterin" in public and speaker.photo.large_jpeg in public
+
+
+def _stored_photo_files() -> list[str]:
+    try:
+        return sorted(default_storage.listdir(photos.FOLDER)[1])
+    except FileNotFoundError:
+        return []
+
+
+def test_a_photo_previewed_and_left_behind_is_deleted_a_day_later(
+    speaker_client, speaker_with_session
+):
+    """Privacy: a speaker who uploads a photo, sees the preview and closes the tab leaves
+    a face on the server that nobody uses; the periodic job deletes it, and only it."""
+    speaker, _session = speaker_with_session
+    photos.set_speaker_photo(speaker=speaker, photo=photos.prepare_photo(_jpeg_upload()))
+    own_photo = _stored_photo_files()
+    speaker_client.post(
+        reverse("speakers:profile"), {**profile_data(), "photo_upload": _jpeg_upload()}
+    )
+    left_behind = sorted(set(_stored_photo_files()) - set(own_photo))
+    assert left_behind  # stored for the preview, not in use
+
+    job = import_string(
+        next(job["run"] for job in settings.PERIODIC_JOBS if job["name"] == "delete-unused-photos")
+    )
+    assert job() == 0  # the speaker may still save it
+    in_a_day = timezone.now() + datetime.timedelta(hours=24, minutes=1)
+    assert job(now=in_a_day) == len(left_behind)
+
+    assert _stored_photo_files() == own_photo
+    assert Speaker.objects.get(pk=speaker.pk).photo.large_jpeg
+
+
+def test_a_preview_saved_too_late_is_refused_before_its_photo_is_gone(
+    speaker_client, speaker_with_session, monkeypatch
+):
+    speaker, _session = speaker_with_session
+    speaker_client.post(
+        reverse("speakers:profile"), {**profile_data(), "photo_upload": _jpeg_upload()}
+    )
+    assert _stored_photo_files()
+    later = timezone.now() + datetime.timedelta(hours=12, minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    response = speaker_client.post(reverse("speakers:profile"), {"save": "1"}, follow=True)
+
+    assert "Die Vorschau ist abgelaufen" in response.content.decode()
+    speaker = Speaker.objects.get(pk=speaker.pk)
+    assert speaker.photo_key == "" and speaker.position_de == "Referentin"
+    assert _stored_photo_files() == []  # deleted with the preview, not a day later
+
+
+def _jpeg_upload():
+    return SimpleUploadedFile("ich.jpg", jpeg_bytes(), content_type="image/jpeg")
 
 
 @pytest.mark.parametrize(
