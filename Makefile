@@ -56,13 +56,16 @@ serve:
 organiser: install var/secret_key
 	SECRET_KEY="$$(cat var/secret_key)" $(PY) manage.py createorganiser
 
+# Tests run with DEBUG off, as in production, with a throw-away key, in parallel on every
+# core (PYTEST_WORKERS=0 runs them in this one process, e.g. for pdb).
+PYTEST_WORKERS ?= auto
 # Tests run with DEBUG off, as in production, with a throw-away key.
 test: export SECRET_KEY = test-only-secret-key-not-for-production
 test: install-test
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Refresh the English catalogue after changing German texts (needs GNU gettext),
 # then compile it; the compiled .mo files are committed.
