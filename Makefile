@@ -59,7 +59,6 @@ organiser: install var/secret_key
 # Tests run with DEBUG off, as in production, with a throw-away key, in parallel on every
 # core (PYTEST_WORKERS=0 runs them in this one process, e.g. for pdb).
 PYTEST_WORKERS ?= auto
-# Tests run with DEBUG off, as in production, with a throw-away key.
 test: export SECRET_KEY = test-only-secret-key-not-for-production
 test: install-test
 	$(VENV)/bin/ruff format --check .

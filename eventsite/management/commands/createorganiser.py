@@ -40,7 +40,6 @@ class Command(createsuperuser.Command):
                 raise CommandError(
                     "Organisers log in with their email address: give one (--email)."
                 )
-            EmailAddress.objects.filter(user=user).delete()
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
             if options["verbosity"] >= 1:
                 self.stdout.write(f"{user.email} can log in at /admin/ now.")
