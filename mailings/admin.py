@@ -1,5 +1,6 @@
 """Mailings in the admin: write (German and English), choose the recipients, preview for a
-real recipient in each language, send a test to yourself, send once."""
+real recipient in each language, send a test to yourself, send once, and later send the
+same message to those who joined the recipients since."""
 
 from __future__ import annotations
 
@@ -194,7 +195,22 @@ class MailingAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Nächste Schritte"))
     def next_steps(self, mailing):
         if mailing.status == Mailing.Status.SENT:
-            return _("Gesendet. Die Zustellung sehen Sie unten bei den Empfangenden.")
+            sent = _("Gesendet. Die Zustellung sehen Sie unten bei den Empfangenden.")
+            count = services.newcomers(mailing).count()
+            if not count:
+                return sent
+            return format_html(
+                '{} {} <a class="button" href="{}">{}</a>',
+                sent,
+                ngettext(
+                    "Seit dem Versand ist %(count)d Person hinzugekommen.",
+                    "Seit dem Versand sind %(count)d Personen hinzugekommen.",
+                    count,
+                )
+                % {"count": count},
+                reverse("admin:mailings_mailing_newcomers", args=[mailing.pk]),
+                _("An die neu Hinzugekommenen senden …"),
+            )
         links = [
             (reverse("admin:mailings_mailing_test", args=[mailing.pk]), _("Test an mich senden")),
             (reverse("admin:mailings_mailing_send", args=[mailing.pk]), _("Jetzt senden …")),
@@ -213,6 +229,11 @@ class MailingAdmin(admin.ModelAdmin):
                 "<int:pk>/senden/",
                 self.admin_site.admin_view(self.send_view),
                 name="mailings_mailing_send",
+            ),
+            path(
+                "<int:pk>/nachsenden/",
+                self.admin_site.admin_view(self.newcomers_view),
+                name="mailings_mailing_newcomers",
             ),
             *super().get_urls(),
         ]
@@ -294,6 +315,43 @@ class MailingAdmin(admin.ModelAdmin):
                 ngettext(
                     "Das Rundschreiben ist für %(count)d Person eingereiht.",
                     "Das Rundschreiben ist für %(count)d Personen eingereiht.",
+                    count,
+                )
+                % {"count": count},
+                messages.SUCCESS,
+            )
+        return self._back(mailing)
+
+    def newcomers_view(self, request, pk: int):
+        mailing = self._mailing(request, pk)
+        if request.method != "POST":
+            count = services.newcomers(mailing).count()
+            return self._confirm(
+                request,
+                mailing,
+                title=_("An die neu Hinzugekommenen senden"),
+                question=ngettext(
+                    "Seit dem Versand gehört %(count)d Person zu den Empfängern, die das "
+                    "Rundschreiben noch nicht bekommen hat. Sie bekommt es jetzt unverändert; "
+                    "wer es schon hat, bekommt es nicht noch einmal.",
+                    "Seit dem Versand gehören %(count)d Personen zu den Empfängern, die das "
+                    "Rundschreiben noch nicht bekommen haben. Sie bekommen es jetzt unverändert; "
+                    "wer es schon hat, bekommt es nicht noch einmal.",
+                    count,
+                )
+                % {"count": count},
+                button=_("Ja, jetzt senden"),
+            )
+        try:
+            count = services.send_to_newcomers(mailing=mailing, user=request.user)
+        except services.MailingError as error:
+            self.message_user(request, error.message, messages.WARNING)
+        else:
+            self.message_user(
+                request,
+                ngettext(
+                    "Das Rundschreiben ist für %(count)d weitere Person eingereiht.",
+                    "Das Rundschreiben ist für %(count)d weitere Personen eingereiht.",
                     count,
                 )
                 % {"count": count},

@@ -1,4 +1,5 @@
-"""Writing to the guests: placeholders, recipients, preview, test send and the one send.
+"""Writing to the guests: placeholders, recipients, preview, test send, the one send, and
+later the same message to those who joined the recipients since.
 
 Sending is one transaction that starts with a conditional UPDATE (draft → sent): a second
 click, or a second organiser at the same moment, finds nothing to update and sends
@@ -185,30 +186,58 @@ def send(*, mailing: Mailing, user) -> int:
         people = list(recipients(mailing))
         if not people:
             raise MailingError(_("Dieses Rundschreiben hat keine Empfänger."))
-        actor = Actor.organiser(user, via="mailing")
-        rows = []
-        for registration in people:
-            subject, body = render_for(mailing, registration)
-            email = _queue(
-                to=registration.email,
-                subject=subject,
-                body=body,
+        return _send_to(mailing, people, actor=Actor.organiser(user, via="mailing"))
+
+
+def newcomers(mailing: Mailing):
+    """Who belongs to a sent mailing's recipients now but has not got it: people who
+    registered, confirmed or moved up from the waiting list since it was sent."""
+    return recipients(mailing).exclude(
+        pk__in=MailingRecipient.objects.filter(mailing=mailing).values("registration_id")
+    )
+
+
+def send_to_newcomers(*, mailing: Mailing, user) -> int:
+    """Send a sent mailing, unchanged, to its newcomers (see newcomers). Returns how many
+    messages were queued; raises MailingError for a draft or when nobody is new.
+
+    The mailing's row is locked first, so two organisers clicking at once send each
+    newcomer one message: the second finds them recorded (and the unique constraint
+    mailing_once_per_registration would refuse a second row anyway)."""
+    with transaction.atomic():
+        mailing = Mailing.objects.select_for_update().get(pk=mailing.pk)
+        if mailing.status != Mailing.Status.SENT:
+            raise MailingError(_("Senden Sie das Rundschreiben zuerst an alle Empfänger."))
+        people = list(newcomers(mailing))
+        if not people:
+            raise MailingError(_("Seit dem Versand ist niemand hinzugekommen."))
+        return _send_to(mailing, people, actor=Actor.organiser(user, via="mailing_newcomers"))
+
+
+def _send_to(mailing: Mailing, people: list[Registration], *, actor: Actor) -> int:
+    rows = []
+    for registration in people:
+        subject, body = render_for(mailing, registration)
+        email = _queue(
+            to=registration.email,
+            subject=subject,
+            body=body,
+            language=registration.language,
+            about=registration,
+            event=mailing.event,
+        )
+        rows.append(
+            MailingRecipient(
+                mailing=mailing,
+                registration=registration,
+                email=email,
                 language=registration.language,
-                about=registration,
-                event=mailing.event,
             )
-            rows.append(
-                MailingRecipient(
-                    mailing=mailing,
-                    registration=registration,
-                    email=email,
-                    language=registration.language,
-                )
-            )
-            audit.record(
-                registration, actor=actor, action="mailing_sent", note=mailing.subject_de[:200]
-            )
-        MailingRecipient.objects.bulk_create(rows)
+        )
+        audit.record(
+            registration, actor=actor, action="mailing_sent", note=mailing.subject_de[:200]
+        )
+    MailingRecipient.objects.bulk_create(rows)
     return len(rows)
 
 

@@ -222,3 +222,72 @@ def test_thousand_recipients_through_the_worker_each_once_in_their_language(
     )
     assert "victim@example.org" not in [r[0] for r in recipients]
     assert OutgoingEmail.objects.filter(status="sent").count() == 1000
+
+
+def test_people_who_join_later_get_a_sent_mailing_once(
+    admin_client, event, guests, confirmed_registration
+):
+    mailing = new_mailing(event)
+    services.send(mailing=mailing, user=None)
+    page = reverse("admin:mailings_mailing_change", args=[mailing.pk])
+    newcomers_url = reverse("admin:mailings_mailing_newcomers", args=[mailing.pk])
+    assert newcomers_url not in admin_client.get(page).content.decode()
+
+    # Since the mailing went out: one more seat, a newcomer confirms, and someone who was
+    # on the waiting list when it was sent moves up.
+    late = confirmed_registration("late@example.org", last_name="Spaet")
+    assert late.status == Status.WAITING
+    registration_services.set_capacity(event=event, capacity=6)
+    newcomer = confirmed_registration("new@example.org", language="en", last_name="Neu")
+    late.refresh_from_db()
+    assert (late.status, newcomer.status) == (Status.CONFIRMED, Status.CONFIRMED)
+
+    html = admin_client.get(page).content.decode()
+    assert "Seit dem Versand sind 2 Personen hinzugekommen." in html
+    assert newcomers_url in html
+    question = admin_client.get(newcomers_url).content.decode()
+    assert "Seit dem Versand gehören 2 Personen zu den Empfängern" in question
+    before = OutgoingEmail.objects.count()
+
+    response = admin_client.post(newcomers_url, follow=True)
+
+    assert any("für 2 weitere Personen eingereiht" in str(m) for m in response.context["messages"])
+    new_emails = OutgoingEmail.objects.order_by("pk")[before:]
+    assert sorted(e.recipient for e in new_emails) == ["late@example.org", "new@example.org"]
+    english = next(e for e in new_emails if e.recipient == "new@example.org")
+    assert english.language == "en" and english.subject == "Notes for Erika Neu"
+    assert MailingRecipient.objects.filter(mailing=mailing).count() == 6
+    entry = AuditEntry.objects.about(late).get(action="mailing_sent")
+    assert (entry.actor_kind, entry.via) == ("organiser", "mailing_newcomers")
+
+    # A second click, or nobody new: nothing is sent again.
+    again = admin_client.post(newcomers_url, follow=True)
+    assert any("niemand hinzugekommen" in str(m) for m in again.context["messages"])
+    assert OutgoingEmail.objects.count() == before + 2
+    assert newcomers_url not in admin_client.get(page).content.decode()
+
+
+def test_a_draft_is_not_sent_to_newcomers(admin_client, event, guests):
+    mailing = new_mailing(event)
+    url = reverse("admin:mailings_mailing_newcomers", args=[mailing.pk])
+    before = OutgoingEmail.objects.count()
+
+    response = admin_client.post(url, follow=True)
+
+    assert any("zuerst an alle Empfänger" in str(m) for m in response.context["messages"])
+    assert OutgoingEmail.objects.count() == before
+    mailing.refresh_from_db()
+    assert mailing.status == Mailing.Status.DRAFT and not mailing.recipients.exists()
+
+
+def test_a_cancelled_recipient_is_no_newcomer_and_a_new_registration_of_the_address_is(
+    event, guests, confirmed_registration
+):
+    mailing = new_mailing(event)
+    services.send(mailing=mailing, user=None)
+    registration_services.cancel(registration=guests["anna"])
+    assert not services.newcomers(mailing).exists()
+
+    again = confirmed_registration("anna@example.org", last_name="Adler")
+
+    assert list(services.newcomers(mailing)) == [again]
