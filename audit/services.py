@@ -39,6 +39,10 @@ ACTION_LABELS = {
     "check_in_undone": _("Einlass zurückgenommen"),
     "exported": _("Daten exportiert"),
     "mailing_sent": _("Rundschreiben gesendet"),
+    "reminder_sent": _("Erinnerung vor der Veranstaltung gesendet"),
+    "last_call_sent": _("Nachgerückt kurz vor der Veranstaltung: letzter Aufruf gesendet"),
+    "certificate_issued": _("Teilnahmebescheinigung ausgestellt"),
+    "certificate_withheld": _("Teilnahmebescheinigung zurückgehalten"),
     "anonymised": _("anonymisiert"),
     # Speakers (speakers/services.py).
     "invited": _("zum Portal für Referierende eingeladen"),

@@ -565,7 +565,9 @@ class RegistrationAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def issue_certificates(self, request, queryset):
-        issued, skipped = certificates.issue(registrations=queryset)
+        issued, skipped = certificates.issue(
+            registrations=queryset, actor=Actor.organiser(request.user)
+        )
         self.message_user(
             request,
             _(
@@ -581,7 +583,9 @@ class RegistrationAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def withhold_certificates(self, request, queryset):
-        withheld = certificates.withhold(registrations=queryset)
+        withheld = certificates.withhold(
+            registrations=queryset, actor=Actor.organiser(request.user)
+        )
         self.message_user(
             request,
             _("%(count)d Teilnahmebescheinigungen zurückgehalten.") % {"count": withheld},

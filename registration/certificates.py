@@ -21,6 +21,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+import audit
+from audit import Actor
 from eventsite.markup import quoted
 from registration import emails
 from registration.models import Registration
@@ -54,17 +56,24 @@ def available(registration: Registration) -> bool:
     return eligible(registration) and registration.certificate == Certificate.ISSUED
 
 
-def issue(*, registrations) -> tuple[int, int]:
+def issue(*, registrations, actor: Actor | None = None) -> tuple[int, int]:
     """Issue the certificates of the given registrations that attended; each guest gets
     the link by email once (even if issued, withheld and issued again). Returns (issued,
-    skipped because not checked in or the event is not over)."""
+    skipped because not checked in or the event is not over). Each change is recorded in
+    the guest's audit trail, with the organiser who made it."""
+    actor = actor or Actor.system("certificates")
     issued = skipped = 0
     for registration in registrations.select_related("event"):
         if not eligible(registration):
             skipped += 1
             continue
+        before = registration.certificate
         with transaction.atomic():
-            Registration.objects.filter(pk=registration.pk).update(certificate=Certificate.ISSUED)
+            changed = (
+                Registration.objects.filter(pk=registration.pk)
+                .exclude(certificate=Certificate.ISSUED)
+                .update(certificate=Certificate.ISSUED)
+            )
             first_time = (
                 Registration.objects.filter(
                     pk=registration.pk, certificate_sent_at__isnull=True
@@ -74,12 +83,36 @@ def issue(*, registrations) -> tuple[int, int]:
             if first_time:
                 registration.refresh_from_db()
                 emails.certificate_ready(registration)
+            if changed:
+                audit.record(
+                    registration,
+                    actor=actor,
+                    action="certificate_issued",
+                    changes={"certificate": (before, Certificate.ISSUED)},
+                )
         issued += 1
     return issued, skipped
 
 
-def withhold(*, registrations) -> int:
-    return registrations.update(certificate=Certificate.WITHHELD)
+def withhold(*, registrations, actor: Actor | None = None) -> int:
+    """Withhold the certificates of the given registrations (the guest can no longer
+    download it). Returns how many were selected; each change is audited."""
+    actor = actor or Actor.system("certificates")
+    # By primary key: the admin's queryset may join or be distinct, which FOR UPDATE refuses.
+    selected = Registration.objects.filter(pk__in=list(registrations.values_list("pk", flat=True)))
+    with transaction.atomic():
+        changing = list(
+            selected.exclude(certificate=Certificate.WITHHELD).select_for_update().order_by("pk")
+        )
+        count = selected.update(certificate=Certificate.WITHHELD)
+        for registration in changing:
+            audit.record(
+                registration,
+                actor=actor,
+                action="certificate_withheld",
+                changes={"certificate": (registration.certificate, Certificate.WITHHELD)},
+            )
+    return count
 
 
 def filename(registration: Registration) -> str:

@@ -1,10 +1,11 @@
 """Before the day: the reminder to every confirmed guest REMINDER_DAYS_BEFORE days ahead,
 and the last call for people who move up from the waiting list after that.
 
-Each person gets one of the two, once: the email is queued in the same transaction as a
-conditional UPDATE that sets `reminded_at` only where it is still empty. With several
-workers running the job at once, PostgreSQL lets exactly one UPDATE per row succeed (the
-other waits for the row lock, then finds reminded_at set and changes nothing).
+Each person gets one of the two, once, and their audit trail says which: the email is
+queued in the same transaction as a conditional UPDATE that sets `reminded_at` only where
+it is still empty. With several workers running the job at once, PostgreSQL lets exactly
+one UPDATE per row succeed (the other waits for the row lock, then finds reminded_at set
+and changes nothing).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+import audit
+from audit import Actor
 from programme.models import Event
 from registration import emails
 from registration.models import Registration
@@ -56,7 +59,9 @@ def send_reminders(*, now: datetime.datetime | None = None) -> int:
         with transaction.atomic():
             if not _claim(pk, now):
                 continue
-            emails.reminder(Registration.objects.select_related("event").get(pk=pk))
+            registration = Registration.objects.select_related("event").get(pk=pk)
+            emails.reminder(registration)
+            audit.record(registration, actor=Actor.system("reminders"), action="reminder_sent")
             sent += 1
     return sent
 
@@ -69,5 +74,6 @@ def announce_moved_up(registration: Registration, *, now: datetime.datetime) -> 
     if in_reminder_window(registration.event, now) and _claim(registration.pk, now):
         registration.reminded_at = now
         emails.last_call(registration)
+        audit.record(registration, actor=Actor.system("reminders"), action="last_call_sent")
     else:
         emails.moved_up(registration)

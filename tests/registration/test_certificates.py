@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from pypdf import PdfReader
 
+from audit.models import AuditEntry
 from outbox.models import OutgoingEmail
 from registration import certificates, checkin
 from registration.models import Registration
@@ -114,6 +115,25 @@ def test_organisers_issue_and_withhold_in_bulk_from_the_guest_list(client, atten
 
     first.refresh_from_db(), second.refresh_from_db()
     assert first.certificate == "issued" and second.certificate == "withheld"
+    # Each guest's history says who issued or withheld their certificate; issuing again
+    # what is issued already records nothing new.
+    client.post(changelist, {"action": "issue_certificates", "_selected_action": [first.pk]})
+    trail = lambda guest: list(  # noqa: E731
+        AuditEntry.objects.about(guest)
+        .filter(action__startswith="certificate_")
+        .order_by("pk")
+        .values_list("action", "actor_name", "changes")
+    )
+    issued = ("certificate_issued", "door", {"certificate": {"old": "", "new": "issued"}})
+    assert trail(first) == [issued]
+    withheld = (
+        "certificate_withheld",
+        "door",
+        {"certificate": {"old": "issued", "new": "withheld"}},
+    )
+    assert trail(second) == [issued, withheld]
+    history = client.get(reverse("admin:registration_registration_change", args=[second.pk]))
+    assert "Teilnahmebescheinigung zurückgehalten" in history.content.decode()
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from audit.models import AuditEntry
 from outbox import deliver_outbox
 from outbox.models import OutgoingEmail
 from registration import reminders, services
@@ -60,6 +61,11 @@ def test_every_confirmed_guest_is_reminded_once(soon, confirmed_registration):
     ]
     first.refresh_from_db(), second.refresh_from_db()
     assert first.reminded_at is not None and second.reminded_at is not None
+    # The organisers see in each guest's history that the reminder went out, and by whom.
+    for guest in (first, second):
+        [entry] = AuditEntry.objects.about(guest).filter(action="reminder_sent")
+        assert (entry.actor_kind, entry.via) == ("system", "reminders")
+    assert not AuditEntry.objects.about(cancelled).filter(action="reminder_sent").exists()
 
 
 @pytest.mark.django_db
@@ -130,6 +136,8 @@ def test_cancel_link_asks_once_then_frees_the_seat_for_the_waiting_list(
     assert last_call.language == "en"
     assert waiting.reminded_at is not None
     assert reminders.send_reminders() == 0  # the last call was their reminder
+    assert AuditEntry.objects.about(waiting).filter(action="last_call_sent").count() == 1
+    assert not AuditEntry.objects.about(waiting).filter(action="reminder_sent").exists()
     assert not OutgoingEmail.objects.filter(
         recipient="waiting@example.org", template="registration/moved_up"
     ).exists()
