@@ -430,8 +430,9 @@ class Client:
             headers["X-Forwarded-For"] = self.forwarded_for
         if body is not None:
             headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-        for attempt in range(2):
-            if self.connection is None:
+        for _attempt in range(2):
+            reused = self.connection is not None
+            if not reused:
                 self.connection = http.client.HTTPConnection(
                     self.host, self.port, timeout=self.timeout
                 )
@@ -441,10 +442,12 @@ class Client:
                 raw = self.connection.getresponse()
                 data = raw.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                # The server closed an idle keep-alive connection: retry once on a new one
-                # (only before anything was answered, so nothing is sent twice).
                 self.close()
-                if attempt:
+                # Retried once, on a new connection, only when a kept-alive connection was
+                # closed by the server while idle (as browsers do). A fresh connection that
+                # fails is the site's failure: retrying it could send a POST twice and hide
+                # the error.
+                if not reused:
                     raise
                 continue
             seconds = time.perf_counter() - started
