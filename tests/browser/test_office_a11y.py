@@ -54,6 +54,7 @@ def office(site, page, django_user_model):
         body_en="{anrede}",
     )
     send(mailing=sent, user=None)
+    services.set_capacity(event=event, capacity=3)  # someone moves up: a newcomer to `sent`
     log_in(page, site.url("/admin/login/"), "orga@example.org", "ein-langes-passwort-2016")
     return {"page": page, "draft": draft, "sent": sent, "people": people}
 
@@ -71,6 +72,7 @@ def test_office_pages_are_accessible(site, office, prefix):
         f"/admin/mailings/mailing/{office['draft'].pk}/test/",
         f"/admin/mailings/mailing/{office['draft'].pk}/senden/",
         f"/admin/mailings/mailing/{office['sent'].pk}/change/",
+        f"/admin/mailings/mailing/{office['sent'].pk}/nachsenden/",
         "/admin/audit/auditentry/",
         f"/admin/registration/registration/{registration.pk}/change/",
         f"/admin/registration/registration/{registration.pk}/auskunft/",
@@ -78,6 +80,21 @@ def test_office_pages_are_accessible(site, office, prefix):
         response = page.goto(site.url(prefix + path))
         assert response.status == 200, f"{path} answered {response.status}"
         assert_no_axe_violations(page, prefix + path)
+
+
+def test_newcomers_button_is_reachable_by_keyboard_and_asks_before_sending(site, office):
+    page = office["page"]
+    page.goto(site.url(f"/admin/mailings/mailing/{office['sent'].pk}/change/"))
+    button = page.get_by_role("link", name="An die neu Hinzugekommenen senden …")
+    assert "Seit dem Versand ist 1 Person hinzugekommen." in page.content()
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/nachsenden/")
+    assert "gehört 1 Person zu den Empfängern" in page.content()
+    page.get_by_role("button", name="Ja, jetzt senden").click()
+    page.wait_for_url(f"**/mailings/mailing/{office['sent'].pk}/change/")
+    assert "für 1 weitere Person eingereiht" in page.content()
+    assert page.get_by_role("link", name="An die neu Hinzugekommenen senden …").count() == 0
 
 
 def test_dashboard_chart_has_a_text_alternative_and_a_table(site, office):
