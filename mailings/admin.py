@@ -84,7 +84,7 @@ class RecipientInline(admin.TabularInline):
 @admin.register(Mailing)
 class MailingAdmin(admin.ModelAdmin):
     form = MailingForm
-    list_display = ["subject_de", "audience", "status", "sent_at", "failures"]
+    list_display = ["subject_de", "audience", "status", "sent_at", "failures", "newcomer_count"]
     list_filter = ["status", "audience"]
     inlines = [RecipientInline]
     readonly_fields = [
@@ -145,6 +145,11 @@ class MailingAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Fehlgeschlagen"))
     def failures(self, mailing):
         return services.delivery_counts(mailing)["failed"] if mailing.status == "sent" else "–"
+
+    @admin.display(description=gettext_lazy("Seit dem Versand hinzugekommen"))
+    def newcomer_count(self, mailing):
+        # One count per sent mailing: an event has a handful of them.
+        return services.newcomers(mailing).count() if mailing.status == "sent" else "–"
 
     @admin.display(description=gettext_lazy("Empfangende"))
     def recipient_count(self, mailing):

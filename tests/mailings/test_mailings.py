@@ -242,6 +242,8 @@ def test_people_who_join_later_get_a_sent_mailing_once(
     late.refresh_from_db()
     assert (late.status, newcomer.status) == (Status.CONFIRMED, Status.CONFIRMED)
 
+    listing = admin_client.get(reverse("admin:mailings_mailing_changelist")).content.decode()
+    assert '<td class="field-newcomer_count">2</td>' in listing
     html = admin_client.get(page).content.decode()
     assert "Seit dem Versand sind 2 Personen hinzugekommen." in html
     assert newcomers_url in html
