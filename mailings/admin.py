@@ -146,7 +146,7 @@ class MailingAdmin(admin.ModelAdmin):
     def failures(self, mailing):
         return services.delivery_counts(mailing)["failed"] if mailing.status == "sent" else "–"
 
-    @admin.display(description=gettext_lazy("Seit dem Versand hinzugekommen"))
+    @admin.display(description=gettext_lazy("Hinzugekommen"))
     def newcomer_count(self, mailing):
         # One count per sent mailing: an event has a handful of them.
         return services.newcomers(mailing).count() if mailing.status == "sent" else "–"
@@ -205,7 +205,7 @@ class MailingAdmin(admin.ModelAdmin):
             if not count:
                 return sent
             return format_html(
-                '{} {} <a class="button" href="{}">{}</a>',
+                '<p>{} {}</p><p><a class="button" href="{}">{}</a></p>',
                 sent,
                 ngettext(
                     "Seit dem Versand ist %(count)d Person hinzugekommen.",

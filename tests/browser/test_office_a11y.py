@@ -97,6 +97,17 @@ def test_newcomers_button_is_reachable_by_keyboard_and_asks_before_sending(site,
     assert page.get_by_role("link", name="An die neu Hinzugekommenen senden …").count() == 0
 
 
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_list_of_mailings_shows_every_column_on_a_laptop_screen(site, office, prefix):
+    page = office["page"]
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(site.url(prefix + "/admin/mailings/mailing/"))
+    results = page.locator("#changelist .results")
+    # No column hidden behind a horizontal scroll bar beside the filters.
+    assert results.evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert page.locator("td.field-newcomer_count").first.is_visible()
+
+
 def test_dashboard_chart_has_a_text_alternative_and_a_table(site, office):
     page = office["page"]
     page.goto(site.url("/admin/registration/registration/dashboard/"))
