@@ -149,7 +149,8 @@ class MailingAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Hinzugekommen"))
     def newcomer_count(self, mailing):
         # One count per sent mailing: an event has a handful of them.
-        return services.newcomers(mailing).count() if mailing.status == "sent" else "–"
+        sent = mailing.status == Mailing.Status.SENT
+        return services.newcomers(mailing).count() if sent else "–"
 
     @admin.display(description=gettext_lazy("Empfangende"))
     def recipient_count(self, mailing):
@@ -330,7 +331,16 @@ class MailingAdmin(admin.ModelAdmin):
     def newcomers_view(self, request, pk: int):
         mailing = self._mailing(request, pk)
         if request.method != "POST":
-            count = services.newcomers(mailing).count()
+            was_sent = mailing.status == Mailing.Status.SENT
+            count = services.newcomers(mailing).count() if was_sent else 0
+            if not count:
+                # Nothing to ask about: say why on the mailing's page.
+                self.message_user(
+                    request,
+                    services.NOBODY_NEW if was_sent else services.NOT_SENT_YET,
+                    messages.WARNING,
+                )
+                return self._back(mailing)
             return self._confirm(
                 request,
                 mailing,

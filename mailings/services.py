@@ -197,6 +197,10 @@ def newcomers(mailing: Mailing):
     )
 
 
+NOT_SENT_YET = _("Senden Sie das Rundschreiben zuerst an alle Empfänger.")
+NOBODY_NEW = _("Seit dem Versand ist niemand hinzugekommen.")
+
+
 def send_to_newcomers(*, mailing: Mailing, user) -> int:
     """Send a sent mailing, unchanged, to its newcomers (see newcomers). Returns how many
     messages were queued; raises MailingError for a draft or when nobody is new.
@@ -207,10 +211,10 @@ def send_to_newcomers(*, mailing: Mailing, user) -> int:
     with transaction.atomic():
         mailing = Mailing.objects.select_for_update().get(pk=mailing.pk)
         if mailing.status != Mailing.Status.SENT:
-            raise MailingError(_("Senden Sie das Rundschreiben zuerst an alle Empfänger."))
+            raise MailingError(NOT_SENT_YET)
         people = list(newcomers(mailing))
         if not people:
-            raise MailingError(_("Seit dem Versand ist niemand hinzugekommen."))
+            raise MailingError(NOBODY_NEW)
         return _send_to(mailing, people, actor=Actor.organiser(user, via="mailing_newcomers"))
 
 

@@ -267,6 +267,9 @@ def test_people_who_join_later_get_a_sent_mailing_once(
     assert any("niemand hinzugekommen" in str(m) for m in again.context["messages"])
     assert OutgoingEmail.objects.count() == before + 2
     assert newcomers_url not in admin_client.get(page).content.decode()
+    # Opened again from an old tab: nothing to ask, the mailing's page says why.
+    reopened = admin_client.get(newcomers_url, follow=True)
+    assert any("niemand hinzugekommen" in str(m) for m in reopened.context["messages"])
 
 
 def test_a_draft_is_not_sent_to_newcomers(admin_client, event, guests):
@@ -274,8 +277,11 @@ def test_a_draft_is_not_sent_to_newcomers(admin_client, event, guests):
     url = reverse("admin:mailings_mailing_newcomers", args=[mailing.pk])
     before = OutgoingEmail.objects.count()
 
+    asked = admin_client.get(url, follow=True)
     response = admin_client.post(url, follow=True)
 
+    assert asked.redirect_chain[-1][0].endswith(f"/{mailing.pk}/change/")
+    assert any("zuerst an alle Empfänger" in str(m) for m in asked.context["messages"])
     assert any("zuerst an alle Empfänger" in str(m) for m in response.context["messages"])
     assert OutgoingEmail.objects.count() == before
     mailing.refresh_from_db()
