@@ -311,22 +311,16 @@ class MailingAdmin(admin.ModelAdmin):
                 % {"count": count},
                 button=_("Ja, jetzt senden"),
             )
-        try:
-            count = services.send(mailing=mailing, user=request.user)
-        except services.MailingError as error:
-            self.message_user(request, error.message, messages.WARNING)
-        else:
-            self.message_user(
-                request,
-                ngettext(
-                    "Das Rundschreiben ist für %(count)d Person eingereiht.",
-                    "Das Rundschreiben ist für %(count)d Personen eingereiht.",
-                    count,
-                )
-                % {"count": count},
-                messages.SUCCESS,
-            )
-        return self._back(mailing)
+        return self._send_and_report(
+            request,
+            mailing,
+            services.send,
+            queued=lambda count: ngettext(
+                "Das Rundschreiben ist für %(count)d Person eingereiht.",
+                "Das Rundschreiben ist für %(count)d Personen eingereiht.",
+                count,
+            ),
+        )
 
     def newcomers_view(self, request, pk: int):
         mailing = self._mailing(request, pk)
@@ -357,21 +351,26 @@ class MailingAdmin(admin.ModelAdmin):
                 % {"count": count},
                 button=_("Ja, jetzt senden"),
             )
+        return self._send_and_report(
+            request,
+            mailing,
+            services.send_to_newcomers,
+            queued=lambda count: ngettext(
+                "Das Rundschreiben ist für %(count)d weitere Person eingereiht.",
+                "Das Rundschreiben ist für %(count)d weitere Personen eingereiht.",
+                count,
+            ),
+        )
+
+    def _send_and_report(self, request, mailing, send, *, queued):
+        """Run one of the services' sends and say on the mailing's page what it did:
+        `queued(count)` is the message for the messages queued, or the service's refusal."""
         try:
-            count = services.send_to_newcomers(mailing=mailing, user=request.user)
+            count = send(mailing=mailing, user=request.user)
         except services.MailingError as error:
             self.message_user(request, error.message, messages.WARNING)
         else:
-            self.message_user(
-                request,
-                ngettext(
-                    "Das Rundschreiben ist für %(count)d weitere Person eingereiht.",
-                    "Das Rundschreiben ist für %(count)d weitere Personen eingereiht.",
-                    count,
-                )
-                % {"count": count},
-                messages.SUCCESS,
-            )
+            self.message_user(request, queued(count) % {"count": count}, messages.SUCCESS)
         return self._back(mailing)
 
 
