@@ -17,6 +17,7 @@ confirmation link from the email the site queued, loads that page and posts it.
 
 It prints registrations per second, p50/p95/p99 of the POSTs, errors by status, /healthz
 requests per second measured in the same run (before and after the rush) and the ratio,
+the same for the sign-up page's GETs before them (the page every registrant loads first),
 the final counts against the capacity, the waiting-list order and the emails queued. It
 exits non-zero on any overbooking, any 5xx, any lost or duplicated email, or when first
 come first served was broken (someone who finished submitting before another started
@@ -71,6 +72,7 @@ def load_form(args) -> dict:
     base_url, number, language = args
     client = harness.Client(base_url, forwarded_for=forwarded_for(number), timeout=client_timeout)
     prefix = "/en" if language == "en" else ""
+    started = time.monotonic()
     try:
         page = client.request("GET", f"{prefix}/anmeldung/")
         match = CSRF_INPUT.search(page.body)
@@ -80,6 +82,7 @@ def load_form(args) -> dict:
         token, status = "", f"connection error ({type(error).__name__})"
     finally:
         client.close()
+    ended = time.monotonic()
     return {
         "base_url": base_url,
         "number": number,
@@ -87,6 +90,9 @@ def load_form(args) -> dict:
         "cookies": dict(client.cookies),
         "token": token,
         "status": status,
+        "started": started,
+        "ended": ended,
+        "seconds": ended - started,
     }
 
 
@@ -176,7 +182,9 @@ def run_clients(function, items: list, *, concurrency: int, processes: int) -> l
     return [row for part in parts for row in part]
 
 
-def summarise(name: str, rows: list[dict], *, ok_statuses: set) -> tuple[float, Counter]:
+def summarise(
+    name: str, rows: list[dict], *, ok_statuses: set, method: str = "POST"
+) -> tuple[float, Counter]:
     latencies = [r["seconds"] for r in rows if r["seconds"]]
     statuses = Counter(r["status"] for r in rows)
     started = min((r["started"] for r in rows if r["started"]), default=0.0)
@@ -184,7 +192,7 @@ def summarise(name: str, rows: list[dict], *, ok_statuses: set) -> tuple[float, 
     span = max(ended - started, 1e-9)
     rate = len(rows) / span
     print(
-        f"{name:<14} {len(rows)} in {span:.2f} s: {rate:.1f}/s; POST p50 "
+        f"{name:<14} {len(rows)} in {span:.2f} s: {rate:.1f}/s; {method} p50 "
         f"{harness.percentile(latencies, 50) * 1000:.0f} ms, p95 "
         f"{harness.percentile(latencies, 95) * 1000:.0f} ms, p99 "
         f"{harness.percentile(latencies, 99) * 1000:.0f} ms"
@@ -301,6 +309,7 @@ def rush(
     confirm_rows = run_clients(confirm, confirm_items, concurrency=concurrency, processes=processes)
 
     print()
+    form_rate, _ = summarise("sign-up pages", forms, ok_statuses={200}, method="GET")
     rate, statuses = summarise("registrations", rows, ok_statuses={302})
     confirm_rate, confirm_statuses = summarise("confirmations", confirm_rows, ok_statuses={200})
     print(
@@ -309,6 +318,7 @@ def rush(
         f"{concurrency} clients)"
     )
     print(f"ratio          registrations/s : /healthz = {rate / healthz.rate:.3f}")
+    print(f"               sign-up pages/s : /healthz = {form_rate / healthz.rate:.3f}")
 
     # --- the outcome in the database ------------------------------------------------------
     event = Event.objects.current()

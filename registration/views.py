@@ -119,12 +119,15 @@ def registration_form(request):
         if request.method == "POST":
             return problem(request, error)
         window = RegistrationSettings.for_event(event)
-        return render(request, "registration/closed.html", {"seats": seats, "window": window})
+        return render(
+            request, "registration/closed.html", {"event": event, "seats": seats, "window": window}
+        )
     has_code = bool(form["invitation_code"].value())
     return render(
         request,
         "registration/form.html",
         {
+            "event": event,
             "form": form,
             "seats": seats,
             "has_code": has_code,

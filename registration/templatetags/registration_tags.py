@@ -1,8 +1,36 @@
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from registration.codes import entry_qr_data_uri
 
 register = template.Library()
+
+# The empty sign-up form's fields, rendered, by language. Filled as visitors come; each
+# process keeps its own, so a deploy (new templates, new translations) starts afresh.
+_empty_sign_up_fields: dict[str, str] = {}
+
+
+@register.simple_tag
+def sign_up_fields(form):
+    """The fieldsets of the sign-up form.
+
+    An empty form looks the same to everyone who reads it in one language, and rendering
+    its sixteen fields was most of the CPU of the sign-up page, which every registrant
+    of a rush loads before posting (docs/performance.md). So the empty form is rendered
+    once per language and process. A form with input, errors or a code from an
+    invitation link is rendered each time; so is every form with DEBUG, where templates
+    change while the server runs.
+    """
+    empty = not form.is_bound and not any(form.initial.values())
+    language = translation.get_language()
+    if empty and not settings.DEBUG and language in _empty_sign_up_fields:
+        return _empty_sign_up_fields[language]
+    rendered = render_to_string("registration/includes/sign_up_fields.html", {"form": form})
+    if empty:
+        _empty_sign_up_fields[language] = rendered
+    return rendered
 
 
 @register.simple_tag

@@ -164,6 +164,71 @@ class TestSignUpPage:
         assert not html.fromstring(closed).xpath("//main//a[contains(@href, '/anmeldung/')]")
 
 
+def form_fields_html(response) -> str:
+    """The sign-up form's fields as served, without the per-visitor CSRF token."""
+    form = html.fromstring(response.content).xpath("//form[.//input[@name='email']]")[0]
+    for token in form.xpath(".//input[@name='csrfmiddlewaretoken']"):
+        token.getparent().remove(token)
+    return html.tostring(form, encoding="unicode")
+
+
+@pytest.mark.django_db
+class TestSignUpPageRenderedOnce:
+    """The empty form's fields are rendered once per language and process
+    (registration_tags.sign_up_fields); nothing personal may come from that copy."""
+
+    @pytest.fixture(autouse=True)
+    def cold(self, monkeypatch):
+        from registration.templatetags import registration_tags
+
+        monkeypatch.setattr(registration_tags, "_empty_sign_up_fields", {})
+
+    def test_later_visitors_get_the_same_form_as_the_first(self, client, event):
+        first = client.get("/anmeldung/")
+        later = Client().get("/anmeldung/")
+        assert form_fields_html(later) == form_fields_html(first)
+        assert 'name="email"' in form_fields_html(later)
+
+    def test_each_language_gets_its_own_form(self, client, event):
+        client.get("/anmeldung/")
+        english = form_fields_html(client.get("/en/anmeldung/"))
+        german = form_fields_html(client.get("/anmeldung/"))
+        assert "Email address" in english and "E-Mail-Adresse" not in english
+        assert "E-Mail-Adresse" in german and "Email address" not in german
+        assert "/en/datenschutz/" in english and "/en/datenschutz/" not in german
+
+    def test_the_code_of_an_invitation_link_reaches_only_its_visitor(self, client, event):
+        client.get("/anmeldung/")
+        invited = client.get("/anmeldung/?code=ABCD-EFGH")
+        assert html.fromstring(invited.content).xpath(
+            "//input[@name='invitation_code']/@value"
+        ) == ["ABCD-EFGH"]
+        assert "ABCD-EFGH" not in Client().get("/anmeldung/").content.decode()
+
+    def test_a_refused_form_keeps_what_was_typed_and_shows_its_errors(self, client, event):
+        client.get("/anmeldung/")
+        response = client.post("/anmeldung/", {**FORM, "email": "not-an-address"})
+        assert response.status_code == 400
+        tree = html.fromstring(response.content)
+        assert tree.xpath("//input[@name='first_name']/@value") == ["Erika"]
+        assert tree.xpath("//input[@name='email'][@aria-invalid='true']")
+        assert "not-an-address" not in Client().get("/anmeldung/").content.decode()
+
+    def test_the_page_reads_the_event_once(self, client, event):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.get("/anmeldung/")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/anmeldung/").status_code == 200
+        event_reads = [
+            query["sql"]
+            for query in captured.captured_queries
+            if query["sql"].lstrip().startswith("SELECT") and 'FROM "programme_event"' in query["sql"]
+        ]
+        assert len(event_reads) == 1, event_reads
+
+
 @pytest.mark.django_db
 class TestBadInput:
     def post(self, client, **changes):
