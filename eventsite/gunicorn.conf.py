@@ -31,3 +31,10 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 control_socket_disable = True
 # Personal links carry their secret in the path: the access log masks it.
 logger_class = "eventsite.gunicorn_logging.SecretMaskingLogger"
+
+
+def post_worker_init(worker):
+    # Compiled and rendered once before the worker's first request (eventsite/warmup.py).
+    from eventsite.warmup import warm_up
+
+    warm_up()
