@@ -1,4 +1,4 @@
-"""CPU per request, in-process: the sign-up POST and the confirmation POST against /healthz.
+"""CPU per request, in-process: sign-up page, sign-up and confirmation POST, against /healthz.
 
     .venv/bin/python bench/request_cost.py                    # own PostgreSQL cluster
     .venv/bin/python bench/request_cost.py --count 200 --profile 25
@@ -11,7 +11,7 @@ is taken per request. That is the figure a shared, noisy machine still measures 
 throughput benches (rush.py) need a quiet machine. The ratio of a request's CPU to that of
 /healthz is what bounds its rate against /healthz when the CPU is the limit.
 
-Phases: N sign-ups (the form GET for its CSRF token, untimed; the POST, timed) for C
+Phases: N sign-ups (the form GET for its CSRF token, timed as its own row; the POST) for C
 seats, so that some get a seat and the others do not, then the N confirmations (the page
 GET, untimed; the POST, timed), then /healthz. With --profile K it prints the K functions
 with the most cumulative time of a cProfile run over all timed POSTs of each phase.
@@ -210,7 +210,11 @@ def main() -> None:
                 print(f"  {sql[:160]}")
     for phase in (form, signup, confirmation):
         phase.print_profile(args.profile, args.sort, args.match)
-    failed = set(form.statuses) != {200} or set(signup.statuses) != {302} or set(confirmation.statuses) != {200}
+    failed = (
+        set(form.statuses) != {200}
+        or set(signup.statuses) != {302}
+        or set(confirmation.statuses) != {200}
+    )
     if failed:
         sys.exit("FAILED: a POST was not answered as expected")
 

@@ -224,7 +224,8 @@ class TestSignUpPageRenderedOnce:
         event_reads = [
             query["sql"]
             for query in captured.captured_queries
-            if query["sql"].lstrip().startswith("SELECT") and 'FROM "programme_event"' in query["sql"]
+            if query["sql"].lstrip().startswith("SELECT")
+            and 'FROM "programme_event"' in query["sql"]
         ]
         assert len(event_reads) == 1, event_reads
 
