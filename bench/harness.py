@@ -591,3 +591,98 @@ def describe_machine() -> str:
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, "
         f"load average {load1:.1f}/{load5:.1f} at the start, Python {platform.python_version()}"
     )
+
+
+# --- CPU by kind of process ----------------------------------------------------------------
+
+# Groups of processes by a word in their command line, first match wins; then the bench's
+# own process and its children, then everything else.
+SERVER_GROUPS = (("gunicorn", b"gunicorn"), ("PostgreSQL", b"postgres"))
+
+
+def _cpu_ticks_by_group(
+    bench_pid: int, server_groups: tuple[tuple[str, bytes], ...]
+) -> tuple[Counter, int, int]:
+    """(clock ticks by group, all ticks of the machine, its idle ticks) from /proc.
+
+    A process's ticks include those of its children that ended and were reaped
+    (cutime, cstime), so CPU used by a process that ends within a phase stays counted
+    with its parent: a PostgreSQL backend with the postmaster, a client process with the
+    bench."""
+    with open("/proc/stat") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    groups: Counter = Counter()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as file:
+                command = file.read().replace(b"\0", b" ")
+            with open(f"/proc/{entry}/stat") as file:
+                # The command name in parentheses may hold spaces: split after it.
+                rest = file.read().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        ppid, ticks = int(rest[1]), sum(int(value) for value in rest[11:15])
+        group = next((name for name, word in server_groups if word in command), None)
+        if group is None:
+            group = "bench clients" if bench_pid in (int(entry), ppid) else "other"
+        groups[group] += ticks
+    return groups, sum(fields), fields[3] + fields[4]  # idle and iowait
+
+
+class CpuByPhase:
+    """Where the machine's CPU went in each phase of a bench: cores in use on average by
+    gunicorn, PostgreSQL, the bench and its client processes, and everything else, and
+    how busy the machine was. Linux only (/proc); elsewhere it records nothing.
+
+        cpu = harness.CpuByPhase()
+        with cpu.phase("sign-up POSTs"):
+            ...
+        for line in cpu.lines():
+            print(line)
+
+    A snapshot of /proc at the start and the end of each phase, nothing in between, so
+    it costs the measured processes nothing while they run."""
+
+    def __init__(self, server_groups: tuple[tuple[str, bytes], ...] = SERVER_GROUPS):
+        self.server_groups = server_groups
+        self.groups = (*(name for name, _word in server_groups), "bench clients", "other")
+        self.available = os.path.exists("/proc/stat")
+        self.phases: list[tuple[str, float, Counter, float]] = []
+        self._tick = os.sysconf("SC_CLK_TCK") if self.available else 100
+
+    @contextlib.contextmanager
+    def phase(self, name: str):
+        if not self.available:
+            yield
+            return
+        started = time.monotonic()
+        before, total_before, idle_before = _cpu_ticks_by_group(os.getpid(), self.server_groups)
+        try:
+            yield
+        finally:
+            after, total_after, idle_after = _cpu_ticks_by_group(os.getpid(), self.server_groups)
+            seconds = max(time.monotonic() - started, 1e-9)
+            cores = Counter(
+                {
+                    group: max(after[group] - before[group], 0) / self._tick / seconds
+                    for group in self.groups
+                }
+            )
+            machine = max(total_after - total_before, 1)
+            busy = 1 - (idle_after - idle_before) / machine
+            self.phases.append((name, seconds, cores, busy))
+
+    def lines(self) -> list[str]:
+        if not self.available:
+            return ["CPU by phase: not measured (no /proc on this system)"]
+        lines = [
+            f"CPU by phase (cores in use on average; {os.cpu_count()} CPUs): "
+            + ", ".join(self.groups)
+            + ", and how busy the machine was"
+        ]
+        for name, seconds, cores, busy in self.phases:
+            figures = ", ".join(f"{group} {cores[group]:.2f}" for group in self.groups)
+            lines.append(f"  {name:<22} {seconds:5.1f} s: {figures}; busy {busy:.0%}")
+        return lines

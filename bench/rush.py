@@ -18,6 +18,8 @@ confirmation link from the email the site queued, loads that page and posts it.
 It prints registrations per second, p50/p95/p99 of the POSTs, errors by status, /healthz
 requests per second measured in the same run (before and after the rush) and the ratio,
 the same for the sign-up page's GETs before them (the page every registrant loads first),
+the CPU each phase used (cores in use by gunicorn, PostgreSQL and the bench's clients, and
+how busy the machine was: harness.CpuByPhase),
 the final counts against the capacity, the waiting-list order and the emails queued. It
 exits non-zero on any overbooking, any 5xx, any lost or duplicated email, or when first
 come first served was broken (someone who finished submitting before another started
@@ -260,7 +262,7 @@ def rush(
     timeout: float = 60.0,
 ) -> RushResult:
     """One rush against the running servers (after reset()): prints its figures and
-    returns them with every failure found."""
+    returns them with every failure found, and where the CPU went in each phase."""
     global client_timeout  # noqa: PLW0603 - read by the forked client processes
     client_timeout = timeout
     from django.db import connection
@@ -276,20 +278,25 @@ def rush(
         f"{registrants} registrants for {seats} seats, {concurrency} at once "
         f"from {processes} client processes, {len(urls)} gunicorn instance(s)"
     )
-    healthz_before = harness.load(
-        urls, "/healthz", seconds=healthz_seconds, concurrency=concurrency, processes=processes
-    )
+    cpu = harness.CpuByPhase()
+    with cpu.phase("/healthz before"):
+        healthz_before = harness.load(
+            urls, "/healthz", seconds=healthz_seconds, concurrency=concurrency, processes=processes
+        )
 
     items = [(urls[n % len(urls)], n, "en" if n % 4 == 3 else "de") for n in range(registrants)]
-    forms = run_clients(load_form, items, concurrency=concurrency, processes=processes)
+    with cpu.phase("sign-up pages (GET)"):
+        forms = run_clients(load_form, items, concurrency=concurrency, processes=processes)
     form_errors = Counter(f["status"] for f in forms if f["status"] != 200 or not f["token"])
     if form_errors:
         failures.append(f"sign-up page not loaded: {dict(form_errors)}")
-    rows = run_clients(register, forms, concurrency=concurrency, processes=processes)
+    with cpu.phase("registrations (POST)"):
+        rows = run_clients(register, forms, concurrency=concurrency, processes=processes)
 
-    healthz_after = harness.load(
-        urls, "/healthz", seconds=healthz_seconds, concurrency=concurrency, processes=processes
-    )
+    with cpu.phase("/healthz after"):
+        healthz_after = harness.load(
+            urls, "/healthz", seconds=healthz_seconds, concurrency=concurrency, processes=processes
+        )
     healthz = healthz_before.merge(healthz_after)
 
     # The confirmation links, taken from the emails the site queued.
@@ -306,7 +313,10 @@ def rush(
         for n in range(registrants)
         if registrant_email(n) in links
     ]
-    confirm_rows = run_clients(confirm, confirm_items, concurrency=concurrency, processes=processes)
+    with cpu.phase("confirmations"):
+        confirm_rows = run_clients(
+            confirm, confirm_items, concurrency=concurrency, processes=processes
+        )
 
     print()
     form_rate, _ = summarise("sign-up pages", forms, ok_statuses={200}, method="GET")
@@ -359,6 +369,8 @@ def rush(
     emails = Counter(OutgoingEmail.objects.values_list("recipient", flat=True))
     templates = Counter(OutgoingEmail.objects.values_list("template", flat=True))
     print(f"emails queued  {sum(emails.values())}: {dict(templates)}")
+    for line in cpu.lines():
+        print(line)
     wrong = [n for n in range(registrants) if emails.get(registrant_email(n), 0) != 2]
     if wrong:
         failures.append(f"{len(wrong)} registrants without exactly 2 emails (e.g. #{wrong[0]})")
