@@ -21,7 +21,8 @@ def sign_up_fields(form):
     of a rush loads before posting (docs/performance.md). So the empty form is rendered
     once per language and process. A form with input, errors or a code from an
     invitation link is rendered each time; so is every form with DEBUG, where templates
-    change while the server runs.
+    change while the server runs. The fields come from code only (labels, enum choices);
+    a field that ever shows data organisers edit must add that data to the key.
     """
     empty = not form.is_bound and not any(form.initial.values())
     language = translation.get_language()
