@@ -14,7 +14,7 @@ throughput benches (rush.py) need a quiet machine. The ratio of a request's CPU 
 Phases: N sign-ups (the form GET for its CSRF token, timed as its own row; the POST) for C
 seats, so that some get a seat and the others do not, then the N confirmations (the page
 GET, untimed; the POST, timed), then /healthz. With --profile K it prints the K functions
-with the most cumulative time of a cProfile run over all timed POSTs of each phase.
+with the most cumulative time of a cProfile run over all timed requests of each phase.
 
 Like the other benches (bench/harness.py) it starts a throw-away PostgreSQL cluster unless
 DATABASE_URL is given; that database is migrated and its registrations and outbox are

@@ -79,12 +79,11 @@ def load_form(args) -> dict:
         page = client.request("GET", f"{prefix}/anmeldung/")
         match = CSRF_INPUT.search(page.body)
         token = match.group(1).decode() if match else ""
-        status = page.status
+        status, seconds = page.status, page.seconds
     except OSError as error:
-        token, status = "", f"connection error ({type(error).__name__})"
+        token, status, seconds = "", f"connection error ({type(error).__name__})", 0.0
     finally:
         client.close()
-    ended = time.monotonic()
     return {
         "base_url": base_url,
         "number": number,
@@ -92,9 +91,9 @@ def load_form(args) -> dict:
         "cookies": dict(client.cookies),
         "token": token,
         "status": status,
+        "seconds": seconds,
         "started": started,
-        "ended": ended,
-        "seconds": ended - started,
+        "ended": time.monotonic(),
     }
 
 
